@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+from reference._validate import check_same_shape, check_shape, shapes
+
+
+@shapes(x=("N", "D"), w=("D", "M"), b=("M",))
+def _affine(x, w, b):
+    return x @ w + b
+
+
+def test_shapes_accepts_consistent_arguments():
+    assert _affine(np.ones((2, 3)), np.ones((3, 4)), np.ones(4)).shape == (2, 4)
+
+
+def test_shapes_names_argument_received_and_expected():
+    with pytest.raises(ValueError, match=r"w: expected shape \(D, M\) with D=3, got shape \(4, 4\)"):
+        _affine(np.ones((2, 3)), np.ones((4, 4)), np.ones(4))
+    with pytest.raises(ValueError, match=r"b: expected shape \(M,\), got shape \(4, 1\)"):
+        _affine(np.ones((2, 3)), np.ones((3, 4)), np.ones((4, 1)))
+
+
+def test_open_ended_spec_and_same_shape():
+    check_shape("x", np.ones((2, 3, 4)), ("N", ...))
+    with pytest.raises(ValueError, match="x: expected shape"):
+        check_shape("x", np.ones(()), ("N", ...))
+    with pytest.raises(ValueError, match=r"dout: expected shape \(2, 3\) \(the shape of out\)"):
+        check_same_shape("dout", np.ones((3, 2)), "out", np.ones((2, 3)))
+
+
+def test_shapes_rejects_unknown_parameter():
+    with pytest.raises(TypeError, match="no parameter"):
+        shapes(y=("N",))(lambda x: x)
