@@ -26,6 +26,8 @@ SUBMISSION_STATUSES = ("graded", "unreadable")
 class TestResult:
     """The outcome of one hidden test for one submission."""
 
+    __test__ = False  # a record, not a pytest test class
+
     name: str
     """Test name shown to the student, e.g. ``linear_backward: dw on a batch of 1``."""
     task: str
