@@ -1,0 +1,1 @@
+"""Exports of grading records: Gradescope results.json, CSV gradebook, feedback, summary report."""

@@ -1,0 +1,40 @@
+"""Gradescope autograder ``results.json`` for one submission record."""
+
+from __future__ import annotations
+
+import json
+
+from grader.records import SubmissionRecord
+
+_GRADESCOPE_STATUS = {"passed": "passed"}
+
+
+def gradescope_results(record: SubmissionRecord) -> dict:
+    """The Gradescope results dict: score, max_score, output, tests[] (name, score, max_score,
+    output, visibility, status)."""
+    summary = [f"{record.score:g} / {record.max_score:g} points."]
+    summary += [f"Note: {p}" for p in record.problems]
+    return {
+        "score": round(record.score, 6),
+        "max_score": round(record.max_score, 6),
+        "output": "\n".join(summary),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [
+            {
+                "name": t.name,
+                "number": str(i),
+                "score": round(t.score, 6),
+                "max_score": round(t.max_score, 6),
+                "output": t.output,
+                "visibility": t.visibility,
+                "status": _GRADESCOPE_STATUS.get(t.status, "failed"),
+                "tags": [t.task],
+            }
+            for i, t in enumerate(record.tests, start=1)
+        ],
+    }
+
+
+def gradescope_json(record: SubmissionRecord) -> str:
+    return json.dumps(gradescope_results(record), indent=2, sort_keys=True) + "\n"

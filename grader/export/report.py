@@ -1,0 +1,81 @@
+"""The instructor's summary report: score table, grade histogram and per-test pass rates (PNG)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.records import SubmissionRecord
+
+
+def pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
+    """Per test name, the fraction of graded submissions that passed it, in suite order."""
+    passed: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for record in records:
+        for test in record.tests:
+            seen[test.name] = seen.get(test.name, 0) + 1
+            passed[test.name] = passed.get(test.name, 0) + (test.status == "passed")
+    return {name: passed[name] / seen[name] for name in seen}
+
+
+def _plot_histogram(records: Sequence[SubmissionRecord], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    percents = [100.0 * r.score / r.max_score if r.max_score else 0.0 for r in records]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.0001], color="#4477aa", edgecolor="white")
+    ax.set_xlabel("score (% of points)")
+    ax.set_ylabel("submissions")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def _plot_pass_rates(rates: dict[str, float], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(rates)
+    fig, ax = plt.subplots(figsize=(7, 0.22 * len(names) + 1.2))
+    ax.barh(range(len(names)), [100 * rates[n] for n in names], color="#228833")
+    ax.set_yticks(range(len(names)), names, fontsize=6)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("submissions passing (%)")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def write_report(records: Sequence[SubmissionRecord], out_dir: Path, *, title: str) -> Path:
+    """Write ``report.md`` with, per assignment, a score table and two PNG plots; return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    slugs = sorted({r.assignment for r in records})
+    lines = [f"# Grading report: {title}", ""]
+    for slug in slugs:
+        subset = sorted((r for r in records if r.assignment == slug), key=lambda r: r.student)
+        histogram = out_dir / f"{slug}_histogram.png"
+        rates_png = out_dir / f"{slug}_pass_rates.png"
+        _plot_histogram(subset, histogram, f"{slug}: grade distribution")
+        rates = pass_rates(subset)
+        _plot_pass_rates(rates, rates_png, f"{slug}: per-test pass rate")
+        mean = sum(r.score for r in subset) / len(subset)
+        lines += [f"## {slug}", "", f"{len(subset)} submissions, mean score {mean:.2f} / {subset[0].max_score:g}.", "",
+                  "| student | score | status | problems |", "|---|---|---|---|"]
+        for r in subset:
+            problems = "; ".join(r.problems).replace("|", "\\|")[:200]
+            lines.append(f"| {r.student} | {r.score:g} / {r.max_score:g} | {r.status} | {problems} |")
+        hardest = sorted(rates.items(), key=lambda kv: kv[1])[:5]
+        lines += ["", "Hardest tests: " + ", ".join(f"{n} ({100 * v:.0f}%)" for n, v in hardest), "",
+                  f"![grade histogram]({histogram.name})", "", f"![pass rates]({rates_png.name})", ""]
+    report = out_dir / "report.md"
+    report.write_text("\n".join(lines))
+    return report
