@@ -24,7 +24,7 @@ def test_flat_folder_and_single_file(tmp_path):
 
 @pytest.mark.parametrize("make, words", [
     (lambda p: p / "missing", "no such file"),
-    (lambda p: (p / "a.txt").write_text("") and p / "a.txt", "not a submission"),
+    (lambda p: (p / "a.txt").write_text("") or p / "a.txt", "not a submission"),
     (lambda p: (p / "empty").mkdir() or p / "empty", "no submissions found"),
 ])
 def test_errors_are_clear(tmp_path, make, words):
