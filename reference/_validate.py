@@ -2,7 +2,8 @@
 the shape received and the shape expected.
 
 An expected shape (a *spec*) is a tuple whose entries are ints (must match), None (any size)
-or strings (a named size that must agree across the arguments of one call); a spec ending in
+or strings (a named size that must agree across the arguments of one call; ``"4*H"`` is four
+times the size named H); a spec ending in
 ``...`` accepts any trailing dimensions.
 """
 
@@ -32,7 +33,14 @@ def check_shape(name: str, value, spec: Spec, sizes: dict[str, int] | None = Non
     for got, want in zip(shape, head):
         if want is None:
             continue
-        if isinstance(want, str):
+        if isinstance(want, str) and "*" in want:
+            factor, _, size_name = want.partition("*")
+            if size_name not in sizes and got % int(factor) == 0:
+                sizes[size_name] = got // int(factor)
+            if sizes.get(size_name, -1) * int(factor) != got:
+                raise ValueError(f"{name}: expected shape {_describe(spec)} with {size_name}={sizes.get(size_name)}, "
+                                 f"got shape {shape}")
+        elif isinstance(want, str):
             bound = sizes.setdefault(want, got)
             if bound != got:
                 raise ValueError(f"{name}: expected shape {_describe(spec)} with {want}={bound}, got shape {shape}")

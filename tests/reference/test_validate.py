@@ -31,3 +31,12 @@ def test_open_ended_spec_and_same_shape():
 def test_shapes_rejects_unknown_parameter():
     with pytest.raises(TypeError, match="no parameter"):
         shapes(y=("N",))(lambda x: x)
+
+
+def test_multiplied_sizes():
+    check_shape("wx", np.ones((3, 8)), ("D", "4*H"), {"H": 2})
+    with pytest.raises(ValueError, match=r"wx: expected shape \(D, 4\*H\) with H=3"):
+        check_shape("wx", np.ones((3, 8)), ("D", "4*H"), {"H": 3})
+    sizes = {}
+    check_shape("b", np.ones(12), ("4*H",), sizes)
+    assert sizes == {"H": 3}
