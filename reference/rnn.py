@@ -101,7 +101,7 @@ def rnn_backward(dh, cache):
     return dz @ wx.T, dh_prev, dwx, dwh, dz.sum(axis=(0, 1))
 
 
-@shapes(x=("N", "D"), h_prev=("N", "H"), c_prev=("N", "H"), wx=("D", "G"), wh=("H", "G"), b=("G",))
+@shapes(x=("N", "D"), h_prev=("N", "H"), c_prev=("N", "H"), wx=("D", "4*H"), wh=("H", "4*H"), b=("4*H",))
 def lstm_step_forward(x, h_prev, c_prev, wx, wh, b):
     """One time step of an LSTM; the 4H gate columns are in the order i, f, o, g.
 
@@ -142,7 +142,7 @@ def lstm_step_backward(dh_next, dc_next, cache):
     return da @ wx.T, da @ wh.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
-@shapes(x=("N", "T", "D"), h0=("N", "H"), wx=("D", "G"), wh=("H", "G"), b=("G",))
+@shapes(x=("N", "T", "D"), h0=("N", "H"), wx=("D", "4*H"), wh=("H", "4*H"), b=("4*H",))
 def lstm_forward(x, h0, wx, wh, b):
     """An LSTM run over a whole sequence, batch-first, starting from cell state c0 = 0.
 

@@ -250,3 +250,16 @@ BAD_SHAPES = [
 def test_bad_shapes_name_the_argument_and_both_shapes(fn, args, name, got):
     with pytest.raises(ValueError, match=rf"^{name}: expected shape \(.*got shape {got}"):
         fn(*args)
+
+
+@pytest.mark.parametrize("forward", ["step", "sequence"])
+def test_lstm_gate_width_must_be_four_h(forward):
+    from reference.rnn import lstm_forward, lstm_step_forward
+
+    rng = np.random.default_rng(0)
+    wx, wh, b = rng.standard_normal((3, 6)), rng.standard_normal((2, 6)), np.zeros(6)
+    with pytest.raises(ValueError, match=r"wx: expected shape \(D, 4\*H\) with H=2"):
+        if forward == "step":
+            lstm_step_forward(np.ones((1, 3)), np.ones((1, 2)), np.ones((1, 2)), wx, wh, b)
+        else:
+            lstm_forward(np.ones((1, 4, 3)), np.ones((1, 2)), wx, wh, b)
