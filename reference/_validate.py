@@ -58,7 +58,8 @@ def check_same_shape(name: str, value, like_name: str, like) -> None:
 def shapes(**specs: Spec):
     """Decorator: check the named arguments' shapes before the call.
 
-    ``@shapes(x=("N", "D"), w=("D", "M"), b=("M",))`` binds N, D, M across the arguments.
+    ``@shapes(x=("N", "D"), w=("D", "M"), b=("M",))`` binds N, D, M across the arguments;
+    ``@shapes(dw="w")`` requires dw to have the same shape as the argument w.
     Arguments that are None are not checked. The notebook build strips ``@shapes`` lines,
     so a graded function's body must not rely on the check having run.
     """
@@ -74,7 +75,12 @@ def shapes(**specs: Spec):
             bound = signature.bind_partial(*args, **kwargs).arguments
             sizes: dict[str, int] = {}
             for name, spec in specs.items():
-                if bound.get(name) is not None:
+                if bound.get(name) is None:
+                    continue
+                if isinstance(spec, str):
+                    if bound.get(spec) is not None:
+                        check_same_shape(name, bound[name], spec, bound[spec])
+                else:
                     check_shape(name, bound[name], spec, sizes)
             return fn(*args, **kwargs)
 

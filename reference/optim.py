@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from reference._validate import shapes
+
 __all__ = [
     "sgd", "adagrad", "rmsprop", "adam", "adamw",
     "step_lr", "exponential_lr", "cosine_lr",
@@ -24,6 +26,7 @@ __all__ = [
 ]
 
 
+@shapes(dw="w")
 def sgd(w, dw, state, *, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
     """One step of SGD with optional momentum, Nesterov momentum and L2 weight decay (torch.optim.SGD).
 
@@ -48,6 +51,7 @@ def sgd(w, dw, state, *, lr, momentum=0.0, dampening=0.0, nesterov=False, weight
     return w - lr * d, {"momentum_buffer": buf}
 
 
+@shapes(dw="w")
 def adagrad(w, dw, state, *, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
             eps=1e-10):
     """One step of Adagrad (torch.optim.Adagrad).
@@ -71,6 +75,7 @@ def adagrad(w, dw, state, *, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_ac
     return w - clr * (g / (np.sqrt(total) + eps)), {"step": step, "sum": total}
 
 
+@shapes(dw="w")
 def rmsprop(w, dw, state, *, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
     """One step of RMSprop, optionally centered and with momentum (torch.optim.RMSprop).
 
@@ -107,6 +112,7 @@ def rmsprop(w, dw, state, *, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, mo
     return w - lr * (g / avg), new_state
 
 
+@shapes(dw="w")
 def adam(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
     """One step of Adam with bias correction, L2 weight decay and optional AMSGrad (torch.optim.Adam).
 
@@ -138,6 +144,7 @@ def adam(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.
     return w - step_size * (exp_avg / denom), new_state
 
 
+@shapes(dw="w")
 def adamw(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
     """One step of AdamW: Adam with decoupled weight decay (torch.optim.AdamW).
 
@@ -215,6 +222,7 @@ def clip_grad_norm(grads, max_norm, *, eps=1e-6):
     return [g * scale for g in grads], total_norm
 
 
+@shapes(dw="w")
 def adaptive_grad_clip(w, dw, *, clipping=0.01, eps=1e-3):
     """Adaptive gradient clipping, unit-wise (AGC, Brock et al. 2021, NFNets).
 

@@ -40,3 +40,13 @@ def test_multiplied_sizes():
     sizes = {}
     check_shape("b", np.ones(12), ("4*H",), sizes)
     assert sizes == {"H": 3}
+
+
+def test_same_shape_as_another_argument():
+    @shapes(dw="w")
+    def step(w, dw):
+        return w - dw
+
+    assert step(np.ones((2, 3)), np.ones((2, 3))).shape == (2, 3)
+    with pytest.raises(ValueError, match=r"dw: expected shape \(2, 3\) \(the shape of w\), got shape \(3,\)"):
+        step(np.ones((2, 3)), np.ones(3))
