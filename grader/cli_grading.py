@@ -1,0 +1,92 @@
+"""``course grade`` and ``course selftest``: typer wrappers over ``grader.commands``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from grader import commands
+from grader.build.errors import BuildError
+from grader.cli import BAD_INPUT, app
+from grader.config import ConfigError
+from grader.discover import DiscoveryError
+from grader.grade import BundleError
+from grader.isolation import ISOLATION_LEVELS
+
+_GRADE = commands.grade.__kwdefaults__
+_USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError)
+
+
+def _fail(error: Exception) -> None:
+    Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+    raise typer.Exit(BAD_INPUT)
+
+
+@app.command("grade")
+def grade_command(
+    assignment: Annotated[str, typer.Argument(help="Assignment slug, e.g. 01_activations.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Submissions: an nbgrader submitted/ tree, a folder of <student>.ipynb|.py, or files.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (gradebook, records, feedback, report).")] = _GRADE["out"],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders (default: number of cores).")] = _GRADE["jobs"],
+    force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
+    isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
+    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+) -> None:
+    """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
+    console = Console(stderr=True)
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console, disable=not sys.stderr.isatty())
+    task = None
+
+    def on_progress(student, record):
+        if task is not None:
+            progress.advance(task)
+
+    try:
+        with progress:
+            task = progress.add_task(f"grading {assignment}", total=None)
+            result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
+                                    isolation=isolation, config=config, on_progress=on_progress)
+    except _USER_ERRORS as error:
+        _fail(error)
+    table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
+    for column in ("student", "score", "status", "problems"):
+        table.add_column(column)
+    for record in result.records:
+        table.add_row(record.student, f"{record.score:g} / {record.max_score:g}", record.status,
+                      str(len(record.problems)) if record.problems else "")
+    Console().print(table)
+    Console().print(f"outputs in {result.out / assignment} (gradebook: {result.out / 'gradebook.sqlite'})")
+
+
+@app.command("selftest")
+def selftest_command(
+    assignments: Annotated[Optional[list[str]], typer.Argument(help="Slugs (default: all).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders.")] = None,
+    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path("course.toml"),
+) -> None:
+    """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
+    try:
+        outcomes = commands.selftest(assignments=assignments or (), config=config, jobs=jobs)
+    except _USER_ERRORS as error:
+        _fail(error)
+    table = Table(title="hidden-suite self-test")
+    for column in ("assignment", "case", "score", "verdict"):
+        table.add_column(column)
+    for outcome in outcomes:
+        record = outcome.record
+        verdict = "ok" if outcome.ok else "WRONG: " + "; ".join(outcome.reasons)
+        table.add_row(record.assignment, f"{outcome.case.name} ({outcome.case.description})",
+                      f"{record.score:g} / {record.max_score:g}", verdict)
+    Console(width=200).print(table)
+    bad = [o for o in outcomes if not o.ok]
+    Console().print(f"{len(outcomes) - len(bad)} of {len(outcomes)} cases graded as expected")
+    if bad:
+        raise typer.Exit(1)

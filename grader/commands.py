@@ -1,0 +1,59 @@
+"""The plain functions behind ``course grade`` and ``course selftest`` (keyword-only options)."""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from grader.batch import BatchResult, grade_batch
+from grader.build.pipeline import build
+from grader.config import load_course
+from grader.grade import AssignmentBundle
+from grader.selftest import SelfTestOutcome, cases, run_case
+
+
+def bundle_for(*, assignment: str, config: str | Path = "course.toml", build_dir: Path | None = None) -> tuple:
+    """(course, freshly built bundle of ``assignment``): grading always uses the current reference."""
+    course = load_course(config)
+    course.assignment(assignment)  # a clear error for an unknown slug, before building anything
+    out = Path(build_dir) if build_dir else course.build_dir
+    build(config=config, assignments=[assignment], out=out)
+    return course, AssignmentBundle.load(out / "autograder" / assignment), out
+
+
+def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
+          force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
+          build_dir: Path | None = None, on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``."""
+    course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
+    return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
+                       title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
+                       isolation=isolation, on_progress=on_progress)
+
+
+def _run_case_job(args) -> SelfTestOutcome:
+    case, bundle, source, release = args
+    return run_case(case, bundle=bundle, source_notebook=source, release_notebook=release)
+
+
+def selftest(*, assignments: list[str] | tuple = (), config: str | Path = "course.toml",
+             jobs: int | None = None) -> list[SelfTestOutcome]:
+    """Grade each assignment's reference, release, mutants and alternatives; judge each grade."""
+    course = load_course(config)
+    slugs = list(assignments) or [a.slug for a in course.assignments]
+    outcomes: list[SelfTestOutcome] = []
+    with tempfile.TemporaryDirectory(prefix="nnf-selftest-build-") as tmp:
+        build(config=config, assignments=slugs, out=Path(tmp))
+        jobs_list = []
+        for slug in slugs:
+            bundle = AssignmentBundle.load(Path(tmp) / "autograder" / slug)
+            source = Path(tmp) / "source" / slug / f"{slug}.ipynb"
+            release = Path(tmp) / "release" / slug / f"{slug}.ipynb"
+            jobs_list += [(case, bundle, source, release) for case in cases(course.assignment(slug).folder)]
+        if jobs == 1:
+            outcomes = [_run_case_job(job) for job in jobs_list]
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                outcomes = list(pool.map(_run_case_job, jobs_list))
+    return outcomes

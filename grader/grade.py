@@ -1,0 +1,134 @@
+"""Grade one submission: extract its code, load it in a sandboxed worker, run the hidden suite
+against it in this (trusted) process, and return its ``SubmissionRecord``.
+
+    bundle = AssignmentBundle.load(build_dir / "autograder" / slug)
+    record = grade_submission(Submission(student, slug, path), bundle, secret=secret)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.diagnose import Tolerance
+from grader.discover import Submission
+from grader.extract import ExtractedSubmission, SubmissionError, extract_submission
+from grader.records import SubmissionRecord
+from grader.suite.plugin import SuiteContext
+from grader.suite.run import run_suite
+from grader.worker.client import Worker, WorkerStartError
+from grader.worker.limits import WorkerLimits
+
+
+class BundleError(ValueError):
+    """The autograder bundle is missing or malformed (run ``course build`` first)."""
+
+
+@dataclass(frozen=True)
+class AssignmentBundle:
+    """What grading one assignment needs: ``build/autograder/<slug>/`` as built by ``course build``."""
+
+    slug: str
+    """Assignment slug."""
+    title: str
+    """Assignment title."""
+    task_points: dict[str, float]
+    """Graded function -> points."""
+    reference: dict[str, str]
+    """Graded function -> ``module:function`` of its reference implementation."""
+    limits: WorkerLimits
+    """The worker's limits for this assignment."""
+    tolerances: dict[str, Tolerance]
+    """Kind of quantity -> closeness used by ``expect``."""
+    suite_dir: Path
+    """The hidden pytest suite."""
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(self.task_points.values()))
+
+    @classmethod
+    def load(cls, folder: Path) -> "AssignmentBundle":
+        manifest_path = Path(folder) / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except FileNotFoundError:
+            raise BundleError(f"{manifest_path}: not found (run `course build` first)") from None
+        except (OSError, ValueError) as error:
+            raise BundleError(f"{manifest_path}: unreadable ({error})") from None
+        limits = manifest.get("limits", {})
+        worker_limits = WorkerLimits(
+            call_timeout=float(limits.get("call_timeout_seconds", 10.0)),
+            cpu_seconds=int(limits.get("cpu_seconds", 120)),
+            memory_bytes=int(limits.get("memory_mb", 2048)) * 1024**2,
+            output_chars=int(limits.get("output_bytes", 65536)) // 2,
+        )
+        tolerances = {kind: Tolerance(**value) for kind, value in manifest.get("tolerances", {}).items()}
+        return cls(
+            slug=manifest["slug"], title=manifest.get("title", manifest["slug"]),
+            task_points={t["name"]: float(t["points"]) for t in manifest["tasks"]},
+            reference={t["name"]: t["reference"] for t in manifest["tasks"]},
+            limits=worker_limits, tolerances=tolerances, suite_dir=Path(folder) / "tests",
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _setup_problems(worker: Worker) -> list[str]:
+    problems = []
+    for chunk in worker.report.chunks:
+        if chunk.status != "ok":
+            problems.append(f"cell {chunk.cell_index + 1}: {chunk.status}: {chunk.error}".rstrip(": "))
+    return problems
+
+
+def _empty_submission(path: Path) -> ExtractedSubmission:
+    return ExtractedSubmission(path=path, format="unreadable")
+
+
+def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
+                     launcher=None, temp_root: Path | None = None) -> SubmissionRecord:
+    """Grade one file. Never raises for anything the student did; an unreadable file is graded
+    as an empty submission (every test "missing") with the reason in ``problems``."""
+    path = Path(submission.path)
+    sha = _sha256(path)
+    problems: list[str] = []
+    status = "graded"
+    try:
+        extracted = extract_submission(path, expected_functions=list(bundle.task_points))
+    except SubmissionError as error:
+        extracted, status = _empty_submission(path), "unreadable"
+        problems.append(str(error))
+    problems.extend(extracted.problems)
+    seed_material = f"{secret}\0{submission.student}\0{bundle.slug}"
+    worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root)
+    with worker:
+        try:
+            worker.start()
+        except WorkerStartError:
+            raise
+        except Exception as error:  # the submission's own code broke the worker at load time
+            problems.append(f"your code could not be loaded: {error}")
+        problems.extend(_setup_problems(worker))
+        context = SuiteContext(
+            assignment=bundle.slug, task_points=bundle.task_points, reference=bundle.reference,
+            seed_material=seed_material,
+            call=lambda name, args, kwargs: worker.invoke(name, args, kwargs),
+            tolerances=bundle.tolerances)
+        results, suite_problems = run_suite(bundle.suite_dir, context)
+    extra = {}
+    if suite_problems:
+        extra["suite_problems"] = suite_problems
+    return SubmissionRecord(
+        student=submission.student, assignment=bundle.slug, submission_sha256=sha,
+        submission_file=path.name, status=status,
+        score=round(sum(r.score for r in results), 6), max_score=bundle.max_score,
+        tests=tuple(results), problems=tuple(dict.fromkeys(problems)), extra=extra)

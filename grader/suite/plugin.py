@@ -1,0 +1,204 @@
+"""The pytest plugin that runs one assignment's hidden suite against one submission.
+
+Hidden tests are plain pytest functions in ``assignments/NN_slug/tests/`` that use these
+fixtures:
+
+    student   calls the student's functions in the sandboxed worker: student.linear_forward(x, w, b)
+    ref       the reference functions of the assignment: ref.linear_forward(x, w, b)
+    rng       a numpy Generator seeded per (course secret, student, assignment, test)
+    expect    expect(got, expected, name="dx", kind="gradients", variants={...}) -> raises GradeFailure
+
+and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
+``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
+"visible"). A task's points (course.toml) are split over its tests in proportion to weight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from grader.diagnose import Tolerance, diagnose
+from grader.records import TestResult
+from grader.suite.outcome import classify_exception
+
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+class GradeFailure(AssertionError):
+    """A hidden test's verdict: the student's output is wrong; the message says how."""
+
+
+@dataclass(frozen=True)
+class SuiteContext:
+    """What the plugin needs to grade one submission."""
+
+    assignment: str
+    """Assignment slug, e.g. ``01_activations``; its number prefixes the task markers."""
+    task_points: Mapping[str, float]
+    """Graded function -> points (from course.toml)."""
+    reference: Mapping[str, str]
+    """Graded function -> ``module:function`` of its reference implementation."""
+    seed_material: str
+    """Secret + student + assignment: what ``rng`` seeds are derived from."""
+    call: Callable[[str, tuple, dict], object]
+    """call(function name, args, kwargs): runs the student's function (in the worker)."""
+    tolerances: Mapping[str, Tolerance] = field(default_factory=dict)
+    """Tolerance per kind of quantity (values, gradients, losses, ...); "values" is the default."""
+
+
+def task_marker(assignment: str, function: str) -> str:
+    """The pytest marker of a graded function: ``task01_sigmoid_forward``."""
+    return f"task{assignment.split('_', 1)[0]}_{function}"
+
+
+class StudentProxy:
+    """``student.name(*args, **kwargs)`` runs the student's ``name`` through the worker."""
+
+    def __init__(self, call: Callable[[str, tuple, dict], object]):
+        self._call = call
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self._call(name, args, kwargs)
+
+
+class ReferenceNamespace:
+    """``ref.name`` is the reference implementation of graded function ``name``."""
+
+    def __init__(self, reference: Mapping[str, str]):
+        self._reference = dict(reference)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._reference:
+            module, _, function = self._reference[name].partition(":")
+            return getattr(importlib.import_module(module), function)
+        for module_path in sorted({p.partition(":")[0] for p in self._reference.values()}):
+            found = getattr(importlib.import_module(module_path), name, None)
+            if found is not None:
+                return found
+        raise AttributeError(f"no reference function {name!r} for this assignment")
+
+
+def make_expect(tolerances: Mapping[str, Tolerance]):
+    def expect(got, expected, *, name: str = "output", kind: str = "values",
+               variants: Mapping[str, np.ndarray] | None = None) -> None:
+        tolerance = tolerances.get(kind) or tolerances.get("values") or Tolerance()
+        verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants)
+        if not verdict.ok:
+            raise GradeFailure(verdict.message)
+
+    return expect
+
+
+def _seed(material: str, test_key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{material}\0{test_key}".encode()).digest()[:8], "little")
+
+
+def _test_key(item: pytest.Item) -> str:
+    # Independent of where the suite was copied to, so seeds survive a rebuild.
+    return f"{item.path.name}::{item.name}"
+
+
+def _display_name(item: pytest.Item, task: str) -> str:
+    doc = (getattr(item.function, "__doc__", None) or "").strip().splitlines()
+    title = doc[0].rstrip(".") if doc else item.originalname.removeprefix("test_").replace("_", " ")
+    params = f" [{item.callspec.id}]" if hasattr(item, "callspec") else ""
+    return f"{task}: {title}{params}"
+
+
+class SuitePlugin:
+    """Registered with ``pytest.main(plugins=[...])``; collects one ``TestResult`` per test."""
+
+    def __init__(self, context: SuiteContext):
+        self.context = context
+        self.results: dict[str, TestResult] = {}
+        self.order: list[str] = []
+        self._meta: dict[str, tuple[str, str, float, str]] = {}
+        self.problems: list[str] = []
+        self._markers = {task_marker(context.assignment, f): f for f in context.task_points}
+
+    # fixtures -----------------------------------------------------------------------------
+    @pytest.fixture
+    def student(self) -> StudentProxy:
+        return StudentProxy(self.context.call)
+
+    @pytest.fixture
+    def ref(self) -> ReferenceNamespace:
+        return ReferenceNamespace(self.context.reference)
+
+    @pytest.fixture
+    def rng(self, request) -> np.random.Generator:
+        return np.random.default_rng(_seed(self.context.seed_material, _test_key(request.node)))
+
+    @pytest.fixture
+    def expect(self):
+        return make_expect(self.context.tolerances)
+
+    # hooks --------------------------------------------------------------------------------
+    def pytest_configure(self, config):
+        for marker, function in self._markers.items():
+            config.addinivalue_line("markers", f"{marker}: tests of {function}")
+        config.addinivalue_line("markers", "weight(w): this test's share of its task's points")
+        config.addinivalue_line("markers", "visibility(v): Gradescope visibility of this test")
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        weights: dict[str, float] = {}
+        for item in items:
+            tasks = [self._markers[m.name] for m in item.iter_markers() if m.name in self._markers]
+            if len(tasks) != 1:
+                self.problems.append(f"hidden test {item.nodeid} has {len(tasks)} task markers, expected 1")
+                continue
+            weight_marker = item.get_closest_marker("weight")
+            weight = float(weight_marker.args[0]) if weight_marker else 1.0
+            visibility_marker = item.get_closest_marker("visibility")
+            visibility = visibility_marker.args[0] if visibility_marker else "visible"
+            if visibility not in VISIBILITIES:
+                self.problems.append(f"hidden test {item.nodeid}: unknown visibility {visibility!r}")
+                visibility = "visible"
+            self._meta[item.nodeid] = (tasks[0], _display_name(item, tasks[0]), weight, visibility)
+            weights[tasks[0]] = weights.get(tasks[0], 0.0) + weight
+            self.order.append(item.nodeid)
+        self._weights = weights
+        for function in self.context.task_points:
+            if function not in weights:
+                self.problems.append(f"no hidden test for task {function}")
+
+    def max_score(self, nodeid: str) -> float:
+        task, _, weight, _ = self._meta[nodeid]
+        return self.context.task_points[task] * weight / self._weights[task]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if item.nodeid not in self._meta:
+            return
+        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+            if item.nodeid in self.results:
+                return
+            task, name, _, visibility = self._meta[item.nodeid]
+            max_score = self.max_score(item.nodeid)
+            if call.when == "setup" and report.skipped:
+                status, message = "grader_error", "the hidden test was skipped"
+            elif call.excinfo is None:
+                status, message = "passed", "passed"
+            elif call.when == "setup":
+                status, message = "grader_error", f"the hidden test could not start: {call.excinfo.typename}"
+            else:
+                status, message = classify_exception(call.excinfo.value, GradeFailure)
+            score = max_score if status == "passed" else 0.0
+            self.results[item.nodeid] = TestResult(
+                name=name, task=task, score=score, max_score=max_score, status=status,
+                output=message, visibility=visibility)
+
+    def ordered_results(self) -> list[TestResult]:
+        return [self.results[n] for n in self.order if n in self.results]

@@ -1,0 +1,46 @@
+"""Run a hidden suite (a folder of pytest files) against one submission, in this process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from grader.records import TestResult
+from grader.suite.plugin import SuiteContext, SuitePlugin
+
+
+def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = None) -> tuple[list[TestResult], list[str]]:
+    """Run every test in ``suite_dir``; return the per-test results and the suite's problems.
+
+    select: a pytest ``-m`` expression (e.g. one task's marker). The repository's own pytest
+    configuration is kept out: the suite runs with an empty ini of its own.
+    """
+    plugin = SuitePlugin(context)
+    with tempfile.TemporaryDirectory(prefix="nnf-suite-") as scratch:
+        ini = Path(scratch) / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        args = [
+            str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
+            "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
+            "--strict-markers", "-q", "--no-header", "-s",
+        ]
+        if select:
+            args += ["-m", select]
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            exit_code = pytest.main(args, plugins=[plugin])
+    problems = list(plugin.problems)
+    if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or (
+            exit_code == pytest.ExitCode.INTERRUPTED):
+        problems.append(f"the hidden suite could not run (pytest exit {int(exit_code)}): " + _tail(log.getvalue()))
+    elif not plugin.order and exit_code != pytest.ExitCode.NO_TESTS_COLLECTED:
+        problems.append("the hidden suite failed to collect: " + _tail(log.getvalue()))
+    return plugin.ordered_results(), problems
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
