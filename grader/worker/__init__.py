@@ -1,0 +1,11 @@
+"""The sandboxed worker that runs student code, and the grader's client for it.
+
+    protocol  framed JSON + .npy messages, shared by both sides (stdlib and NumPy only)
+    server    runs in the worker process: loads the submission, serves calls
+    client    ``Worker``: start, call, restart after crashes, close
+    channel   one worker process and its pipes, read and written with deadlines
+    errors    ``StudentError`` and its subclasses, ``WorkerStartError``
+    launcher  ``Launcher`` protocol; ``ProcessLauncher`` (argv, environment, rlimits, cgroups)
+    limits    ``WorkerLimits`` and the rlimits set in the child
+    tracking  killing everything a worker started (cgroups, process group, environment marker)
+"""

@@ -1,0 +1,236 @@
+"""The worker: runs a submission's code and serves calls to its functions, inside the sandbox.
+
+    python -I -S -B server.py --in FD --out FD [--path DIR ...]
+
+Requests (grader -> worker) and replies travel as ``protocol`` frames on the two pipe fds,
+never on stdout, so nothing the student prints can corrupt them:
+
+    setup {chunks: [{index, label, source}], output_chars, reply_limits}
+          -> {event: "chunk", phase: "start", index} and {... phase: "done", error, stdout,
+             stderr} per chunk, then {event: "ready"}
+    call  {name} + values {args, kwargs} -> {status: ok | raised | missing | unencodable,
+          error, stdout, stderr} + values {result}
+    list  {names} -> {status: ok, names: {name: callable?}}
+    release {ids} -> {status: ok}
+    a request the worker cannot decode (e.g. a released handle) -> {status: bad_request, error}
+
+This file runs as a copy shipped next to ``protocol.py`` and imports only the standard
+library and NumPy: nothing from ``grader`` or ``reference``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import linecache
+import os
+import sys
+import traceback
+import types
+import warnings
+from pathlib import Path
+
+_MESSAGE_CHARS = 2000
+
+
+def _load_protocol():
+    path = Path(__file__).with_name("protocol.py")
+    spec = importlib.util.spec_from_file_location("nnf_worker_protocol", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while building classes
+    spec.loader.exec_module(module)
+    return module
+
+
+class CappedText(io.TextIOBase):
+    """A text stream keeping the first ``cap`` characters and counting the rest."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.kept: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = self.cap - self.size
+        if room > 0:
+            self.kept.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def value(self) -> str:
+        text = "".join(self.kept)
+        return text + (f"\n[... {self.dropped} more characters not shown]" if self.dropped else "")
+
+
+def _text(call, fallback: str) -> str:
+    """str() of a student's object, which may itself raise."""
+    try:
+        return str(call())[:_MESSAGE_CHARS]
+    except BaseException:  # noqa: BLE001 - the student's __str__ may raise anything
+        return fallback
+
+
+def error_summary(error: BaseException, labels: dict[str, int]) -> dict:
+    """Type, message and the innermost place in the submission's own cells: no traceback wall."""
+    summary = {"type": _text(lambda: type(error).__qualname__, "Exception")[:200],
+               "message": _text(lambda: error, "<unprintable message>"), "cell": None, "line": None}
+    if isinstance(error, SyntaxError) and error.filename in labels:
+        summary["cell"], summary["line"] = labels[error.filename], error.lineno
+        summary["where"] = error.filename.strip("<>")
+        summary["message"] = _text(lambda: error.msg, "invalid syntax")
+        return summary
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename in labels:
+            summary["cell"], summary["line"] = labels[frame.f_code.co_filename], line
+            summary["where"] = frame.f_code.co_filename.strip("<>")
+    return summary
+
+
+class Server:
+    """The worker's state: the submission module, stored handles and the two pipe ends."""
+
+    def __init__(self, protocol, read_fd: int, write_fd: int):
+        self.p = protocol
+        self.read_fd, self.write_fd = read_fd, write_fd
+        self.limits = protocol.ProtocolLimits()
+        self.reader = protocol.FrameReader(self.limits)
+        self.module = types.ModuleType("submission")
+        sys.modules["submission"] = self.module
+        self.labels: dict[str, int] = {}
+        self.handles: dict[int, object] = {}
+        self.next_handle = 0
+        self.output_chars = 20_000
+
+    # -- plumbing ------------------------------------------------------------------------
+    def send(self, message: dict, values: dict | None = None) -> None:
+        try:
+            data = self.p.pack(message, values, limits=self.limits, store=self.store)
+        except BaseException as error:  # noqa: BLE001 - encoding may run student code (array subclasses)
+            reply = {key: message[key] for key in ("stdout", "stderr") if key in message}
+            reply.update(status="unencodable", error={"type": type(error).__name__, "message": str(error)[:500],
+                                                       "cell": None, "line": None})
+            data = self.p.pack(reply, limits=self.limits)
+        self.p.write_all_blocking(self.write_fd, data)
+
+    def store(self, value) -> object:
+        self.next_handle += 1
+        key = self.next_handle
+        self.handles[key] = value
+        return self.p.Handle(key, _text(lambda: type(value).__name__, "object")[:100])
+
+    def resolve(self, key: int, _type_name: str):
+        if key not in self.handles:
+            raise self.p.ProtocolError(f"no stored object with handle {key} (released, or from an earlier worker)")
+        return self.handles[key]
+
+    def run_captured(self, action):
+        """(result, error, stdout, stderr) of ``action()``; warnings print to the captured stderr."""
+        out, err = CappedText(self.output_chars), CappedText(self.output_chars)
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        result = error = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("default")
+                result = action()
+        except BaseException as caught:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the student's
+            error = caught
+        finally:
+            sys.stdout, sys.stderr = saved
+        return result, error, out.value(), err.value()
+
+    # -- requests ------------------------------------------------------------------------
+    def setup(self, message: dict) -> None:
+        self.output_chars = int(message.get("output_chars", self.output_chars))
+        if isinstance(message.get("reply_limits"), dict):
+            self.limits = self.p.ProtocolLimits(**message["reply_limits"])
+        for chunk in message["chunks"]:
+            index, label = chunk["index"], chunk["label"]
+            filename = f"<{label}>"
+            self.labels[filename] = index
+            linecache.cache[filename] = (len(chunk["source"]), None, chunk["source"].splitlines(True), filename)
+            self.send({"event": "chunk", "phase": "start", "index": index})
+
+            def run(source=chunk["source"], filename=filename):
+                exec(compile(source, filename, "exec", dont_inherit=True), self.module.__dict__)
+
+            _, error, out, err = self.run_captured(run)
+            summary = error_summary(error, self.labels) if error is not None else None
+            self.send({"event": "chunk", "phase": "done", "index": index, "error": summary,
+                       "stdout": out, "stderr": err})
+        self.send({"event": "ready"})
+
+    def call(self, message: dict, values: dict) -> None:
+        name = message["name"]
+        function = self.module.__dict__.get(name)
+        if function is None or not callable(function):
+            found = "is not defined" if function is None else f"is a {type(function).__name__}, not a function"
+            self.send({"status": "missing", "error": {"type": "MissingFunction", "message": f"{name} {found}",
+                                                      "cell": None, "line": None}})
+            return
+        args, kwargs = values.get("args", ()), values.get("kwargs", {})
+        result, error, out, err = self.run_captured(lambda: function(*args, **kwargs))
+        if error is not None:
+            self.send({"status": "raised", "error": error_summary(error, self.labels), "stdout": out, "stderr": err})
+        else:
+            self.send({"status": "ok", "stdout": out, "stderr": err}, {"result": result})
+
+    def list_names(self, message: dict) -> None:
+        names = {name: callable(self.module.__dict__[name]) for name in message["names"]
+                 if name in self.module.__dict__}
+        self.send({"status": "ok", "names": names})
+
+    def serve(self) -> int:
+        while True:
+            parts = self.p.read_frame_blocking(self.read_fd, self.reader)
+            if parts is None:
+                return 0
+            try:
+                message, values = self.p.unpack(parts, limits=self.p.ProtocolLimits(), handle=self.resolve)
+            except self.p.ProtocolError as error:  # e.g. a released handle: refuse this request only
+                self.send({"status": "bad_request", "error": {"type": "ProtocolError", "message": str(error)[:500],
+                                                              "cell": None, "line": None}})
+                continue
+            op = message.get("op")
+            if op == "setup":
+                self.setup(message)
+            elif op == "call":
+                self.call(message, values)
+            elif op == "list":
+                self.list_names(message)
+            elif op == "release":
+                for key in message.get("ids", []):
+                    self.handles.pop(key, None)
+                self.send({"status": "ok"})
+            else:
+                self.send({"status": "bad_request", "error": {"type": "ProtocolError", "message": f"unknown op {op!r}",
+                                                              "cell": None, "line": None}})
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="nnf-worker")
+    parser.add_argument("--in", dest="read_fd", type=int, required=True)
+    parser.add_argument("--out", dest="write_fd", type=int, required=True)
+    parser.add_argument("--path", action="append", default=[])
+    options = parser.parse_args(argv)
+    sys.path.extend(options.path)
+    # Protocol fds must not leak into programs the student's code may exec.
+    for fd in (options.read_fd, options.write_fd):
+        os.set_inheritable(fd, False)
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - input() gets EOF, for the process's lifetime
+    warnings.simplefilter("default")
+    protocol = _load_protocol()
+    server = Server(protocol, options.read_fd, options.write_fd)
+    server.send({"event": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
+    return server.serve()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
