@@ -1,0 +1,134 @@
+"""Speed of reference.nn: one training epoch on the 8x8 digits, our Trainer against a PyTorch CPU loop.
+
+    .venv/bin/python benchmarks/mlp.py [--repeats 9]
+
+Both sides train the network of ``reference.nn.digits_demo``: 64-256-10, ReLU, dropout 0.3,
+Adam (lr 3e-3), mini-batches of 64 in a fresh random order every epoch, softmax cross-entropy,
+float64 (torch float32 is printed for information). An epoch of the 1438 training samples is
+23 steps on small matrices, so per-step overhead (Python, on both sides) weighs a lot.
+Times are medians over ``repeats`` epochs; ours and torch's alternate so that a busy machine
+slows both alike. The BLAS and thread configuration is printed, and no environment variable is
+changed; the last row repeats the measurement with both sides limited to one thread at run time
+(threadpoolctl for numpy's BLAS, torch.set_num_threads), as ``digits_demo`` runs.
+Target: ours/torch within 1.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reference.data import digits_split  # noqa: E402
+from reference.nn import Optimizer, Trainer, mlp  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    torch = None
+
+try:
+    from threadpoolctl import threadpool_info, threadpool_limits
+except ImportError:
+    threadpool_info = threadpool_limits = None
+
+ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+SIZES, DROPOUT, LR, BATCH_SIZE = [64, 256, 10], 0.3, 3e-3, 64
+
+
+def print_config() -> None:
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs")
+    for var in ENV_VARS:
+        print(f"  {var}={os.environ.get(var, '(unset)')}")
+    if threadpool_info is not None:
+        for pool in threadpool_info():
+            print(f"  {pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
+                  f"arch={pool.get('architecture')} threads={pool['num_threads']}")
+    else:
+        print("  threadpoolctl not installed: BLAS threads unknown")
+    if torch is not None:
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads")
+
+
+def alternating_medians_ms(fns, repeats: int) -> list[float]:
+    """Run each function once per round, ``repeats`` rounds; the median time of each."""
+    times = [[] for _ in fns]
+    for fn in fns:  # warm-up: first-call allocations and torch's kernel selection
+        fn()
+    for _ in range(repeats):
+        for fn, bucket in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
+    return [1e3 * statistics.median(bucket) for bucket in times]
+
+
+def our_epoch(x, y):
+    rng = np.random.default_rng(0)
+    trainer = Trainer(mlp(SIZES, dropout=DROPOUT, rng=rng), Optimizer("adam", lr=LR), rng=rng,
+                      batch_size=BATCH_SIZE)
+    return lambda: trainer.fit(x, y, epochs=1)
+
+
+def torch_epoch(x, y, dtype):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(), torch.nn.Dropout(DROPOUT),
+                                torch.nn.Linear(SIZES[1], SIZES[2])).to(dtype)
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    xt, yt = torch.tensor(x, dtype=dtype), torch.tensor(y)
+
+    def epoch():
+        model.train()
+        order = torch.randperm(len(xt))
+        for start in range(0, len(xt), BATCH_SIZE):
+            batch = order[start:start + BATCH_SIZE]
+            opt.zero_grad()
+            F.cross_entropy(model(xt[batch]), yt[batch]).backward()
+            opt.step()
+
+    return epoch
+
+
+def compare(label, x, y, repeats) -> None:
+    ours = our_epoch(x, y)
+    if torch is None:
+        (t_ours,) = alternating_medians_ms([ours], repeats)
+        print(f"{label:<34} ours {t_ours:7.1f} ms   (torch not installed)")
+        return
+    t_ours, t64, t32 = alternating_medians_ms(
+        [ours, torch_epoch(x, y, torch.float64), torch_epoch(x, y, torch.float32)], repeats)
+    print(f"{label:<34} ours {t_ours:7.1f} ms   torch float64 {t64:7.1f} ms   ours/torch {t_ours / t64:5.2f}"
+          f"   (torch float32 {t32:7.1f} ms)")
+
+
+def main(*, repeats: int = 9) -> None:
+    print_config()
+    x, y, _, _ = digits_split(rng_seed=0)
+    print(f"\none epoch: {len(x)} samples, batches of {BATCH_SIZE}, MLP {SIZES}, dropout {DROPOUT}, Adam; "
+          f"median of {repeats}\n")
+    compare("default threads", x, y, repeats)
+    if threadpool_limits is None:
+        return
+    torch_threads = torch.get_num_threads() if torch is not None else None
+    try:
+        if torch is not None:
+            torch.set_num_threads(1)
+        with threadpool_limits(limits=1, user_api="blas"):
+            compare("1 thread (BLAS and torch)", x, y, repeats)
+    finally:
+        if torch is not None:
+            torch.set_num_threads(torch_threads)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=main.__kwdefaults__["repeats"])
+    main(repeats=parser.parse_args().repeats)
