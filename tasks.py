@@ -42,7 +42,8 @@ def bootstrap() -> Path:
         print("installing nn-foundations and its dependencies (uv)", flush=True)
         if not (BIN / "uv").exists():
             _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
-        _run(BIN / "uv", "pip", "install", "--quiet", "--python", python, "-e", ".")
+        # Compiled bytecode up front: every sandboxed worker and notebook kernel imports numpy anew.
+        _run(BIN / "uv", "pip", "install", "--quiet", "--compile-bytecode", "--python", python, "-e", ".")
         STAMP.write_text(digest)
     return python
 

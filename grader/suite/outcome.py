@@ -9,6 +9,7 @@ from grader.worker.client import (
     StudentCrashed,
     StudentException,
     StudentTimeout,
+    WorkerStartError,
 )
 
 
@@ -20,6 +21,9 @@ def classify_exception(exc: BaseException, grade_failure: type[BaseException]) -
     """(status, message) for an exception raised by a hidden test's call phase."""
     if isinstance(exc, grade_failure):
         return "failed", str(exc)
+    if isinstance(exc, WorkerStartError):
+        return "grader_error", "the grader could not start a worker for your code (not your fault): it has been reported"
+
     if isinstance(exc, StudentException):
         if exc.type_name == "NotImplementedError":
             return "not_implemented", "not implemented yet (the stub still raises NotImplementedError)"
