@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/conv.py [--repeats 7]
 
-Times are medians over ``repeats`` runs; ours and torch's runs alternate so that a busy machine
-slows both alike. Both sides get the same dtype (float64, then float32) and the same upstream
+Times are medians (and minima, which a busy machine disturbs less) over ``repeats`` runs; ours
+and torch's runs alternate so that a busy machine slows both alike. Both sides get the same dtype (float64, then float32) and the same upstream
 gradient. The BLAS configuration is printed, never changed (OPENBLAS_CORETYPE or thread-count
 variables in the environment change numpy's speed; see the printed values).
 """
@@ -60,17 +60,8 @@ def print_blas_config() -> None:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 
 
-def median_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
-
-
-def alternating_medians_ms(fns, repeats: int) -> list[float]:
-    """Run each function once per round, ``repeats`` rounds; the median time of each."""
+def timings_ms(fns, repeats: int) -> list[tuple[float, float]]:
+    """Run each function once per round, ``repeats`` rounds; (median, min) time of each, in ms."""
     times = [[] for _ in fns]
     for fn in fns:  # warm-up: first-call allocations and torch's kernel selection
         fn()
@@ -79,15 +70,17 @@ def alternating_medians_ms(fns, repeats: int) -> list[float]:
             start = time.perf_counter()
             fn()
             bucket.append(time.perf_counter() - start)
-    return [1e3 * statistics.median(bucket) for bucket in times]
+    return [(1e3 * statistics.median(bucket), 1e3 * min(bucket)) for bucket in times]
 
 
 def ours_vs_torch(label, ours, theirs, repeats):
     if theirs is None:
-        print(f"{label:<44} ours {median_ms(ours, repeats):8.1f} ms   (torch not installed)")
+        (med, low), = timings_ms([ours], repeats)
+        print(f"{label:<52} ours {med:7.1f} ({low:7.1f}) ms   (torch not installed)")
         return
-    t_ours, t_torch = alternating_medians_ms([ours, theirs], repeats)
-    print(f"{label:<44} ours {t_ours:8.1f} ms   torch {t_torch:8.1f} ms   ours/torch {t_ours / t_torch:5.2f}")
+    (med, low), (t_med, t_low) = timings_ms([ours, theirs], repeats)
+    print(f"{label:<52} ours {med:7.1f} ({low:7.1f}) ms   torch {t_med:7.1f} ({t_low:7.1f}) ms   "
+          f"ours/torch {med / t_med:5.2f} ({low / t_low:5.2f})")
 
 
 def bench_conv(dtype, repeats, N=64, C=16, H=32, W=32, F_=32, K=3, pad=1):
@@ -150,15 +143,15 @@ def bench_naive_vs_fast(repeats, shape=(4, 3, 16, 16), F_=8):
         out, cache = forward(x, w, b, pad=1)
         return backward(dout, cache)
 
-    naive = median_ms(lambda: run(conv2d_forward_naive, conv2d_backward_naive), max(1, repeats // 2))
-    fast = median_ms(lambda: run(conv2d_forward, conv2d_backward), repeats)
-    print(f"{f'conv2d fwd+bwd float64 {shape} F={F_} 3x3 pad=1':<44} naive {naive:8.1f} ms   "
-          f"fast {fast:8.3f} ms   naive/fast {naive / fast:6.0f}")
+    (naive, _), = timings_ms([lambda: run(conv2d_forward_naive, conv2d_backward_naive)], max(1, repeats // 2))
+    (fast, _), = timings_ms([lambda: run(conv2d_forward, conv2d_backward)], repeats)
+    print(f"{f'conv2d fwd+bwd float64 {shape} F={F_} 3x3 pad=1':<52} naive {naive:7.1f} ms   "
+          f"fast {fast:7.3f} ms   naive/fast {naive / fast:6.0f}")
 
 
 def main(*, repeats: int = 7) -> None:
     print_blas_config()
-    print()
+    print("times: median (min) over the repeats")
     for dtype in (np.float64, np.float32):
         bench_conv(dtype, repeats)
     for kind in ("max", "avg"):
