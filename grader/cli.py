@@ -1,8 +1,20 @@
-"""The ``course`` command line: a thin layer over plain functions with keyword-only options."""
+"""The ``course`` command line: a thin layer over plain functions with keyword-only options.
+
+Defaults are read from those functions (``__kwdefaults__``), so each is written once. Bad input
+(course.toml, an assignment source) is one line on stderr and exit code 2, never a traceback.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from grader.build import build
+from grader.build.errors import BuildError
+from grader.config import ConfigError
 
 app = typer.Typer(
     name="course",
@@ -11,10 +23,34 @@ app = typer.Typer(
     add_completion=False,
 )
 
+BAD_INPUT = 2
+_BUILD = build.__kwdefaults__
+
 
 @app.callback()
 def _root() -> None:
     """Build, release and grade the Neural Network Foundations course."""
+
+
+@app.command("build")
+def build_command(
+    assignments: Annotated[Optional[list[str]], typer.Argument(
+        help="Slugs to build, e.g. 01_activations (default: every assignment in course.toml).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Build directory (default: [course] build_dir of course.toml).")] = _BUILD["out"],
+    config: Annotated[Path, typer.Option(
+        "--config", help="The course file.")] = Path(_BUILD["config"]),
+) -> None:
+    """Build nbgrader source notebooks, student releases and autograder bundles."""
+    start = time.perf_counter()
+    try:
+        built = build(config=config, assignments=assignments or (), out=out)
+    except (ConfigError, BuildError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(BAD_INPUT) from None
+    for assignment in built:
+        typer.echo(f"built {assignment.slug}: {len(assignment.files)} files")
+    typer.echo(f"{len(built)} assignment(s) in {time.perf_counter() - start:.1f} s")
 
 
 @app.command("demo")

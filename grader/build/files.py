@@ -1,0 +1,44 @@
+"""Deterministic bytes for what the build writes: the same content always gives the same bytes
+(sorted keys, no timestamps, fixed zip dates, stored uncompressed so no zlib version shows).
+
+    notebook_bytes(nb) -> bytes      json_bytes(obj) -> bytes      npz_bytes(arrays) -> bytes
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+
+import nbformat
+import numpy as np
+from nbformat import NotebookNode
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def notebook_bytes(nb: NotebookNode) -> bytes:
+    """nbformat's JSON (validated, keys sorted, indent 1) with a final newline."""
+    text = nbformat.writes(nb, version=4)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def json_bytes(obj) -> bytes:
+    """Indented JSON, keys sorted, final newline."""
+    return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def npz_bytes(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """An .npz (readable with ``np.load(..., allow_pickle=False)``) with members in key order
+    and a fixed date, unlike ``np.savez``, which stamps the current time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for key in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asarray(arrays[key]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()

@@ -1,0 +1,22 @@
+"""Step 6, lock cells: setup and check cells become read-only in Jupyter (the standard
+``editable: false`` / ``deletable: false`` cell metadata), in both the source and the release.
+
+    lock_cells(nb) -> NotebookNode
+"""
+
+from __future__ import annotations
+
+from nbformat import NotebookNode
+
+from grader.build.cells import LOCKED_KINDS, info, map_cells
+
+
+def lock_cells(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` whose setup and check cells cannot be edited or deleted in Jupyter."""
+
+    def lock(cell: NotebookNode) -> None:
+        if info(cell)["kind"] in LOCKED_KINDS:
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+
+    return map_cells(nb, lock)

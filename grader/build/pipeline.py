@@ -1,0 +1,118 @@
+"""The build pipeline, in one place: one assignment source in, its three products out.
+
+    build_assignment(assignment, *, course) -> BuiltAssignment       pure: returns bytes per path
+    build_course(course, *, slugs=(), out=None) -> list[BuiltAssignment]   builds and writes
+
+Each step is a function over notebooks that returns a new one. The order is the data flow:
+a step needs what an earlier one produced (classified cells, tasks), so it cannot run early.
+
+    read_source -> classify_cells -> collect_tasks
+        source:   inline_solutions -> add_nbgrader_metadata -> lock_cells -> add_title -> finalize
+        release:  stub_solutions                            -> lock_cells -> add_title -> finalize
+        checks:   load_check_inputs -> compute_expected -> expected.npz (+ nnf_checks.py)
+        grading:  make_manifest + hidden_suite
+
+Layout under the build directory (docs/internals.md section 4):
+
+    source/<slug>/<slug>.ipynb, nnf_checks.py, expected.npz   nbgrader source (an nbgrader course dir)
+    release/<slug>/<slug>.ipynb, nnf_checks.py, expected.npz  what students get
+    autograder/<slug>/manifest.json, tests/...                what grading needs
+    nbgrader_config.py                                         points nbgrader's own release elsewhere
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.build.classify import classify_cells
+from grader.build.expected import compute_expected, load_check_inputs
+from grader.build.files import json_bytes, notebook_bytes, npz_bytes
+from grader.build.finalize import finalize_notebook
+from grader.build.inline_solutions import inline_solutions
+from grader.build.lock_cells import lock_cells
+from grader.build.manifest import hidden_suite, make_manifest
+from grader.build.nbgrader_metadata import add_nbgrader_metadata
+from grader.build.source import read_source
+from grader.build.stub_solutions import stub_solutions
+from grader.build.tasks import collect_tasks
+from grader.build.title import add_title
+from grader.config import AssignmentConfig, CourseConfig
+
+CHECKS_MODULE = Path(__file__).with_name("nnf_checks.py")
+PRODUCTS = ("source", "release", "autograder")
+NBGRADER_CONFIG = b'''\
+# Written by `course build`: this folder is an nbgrader course directory (source/<slug>/).
+# nbgrader's own release goes to nbgrader_release/, so it never overwrites the build's release/.
+c = get_config()  # noqa: F821 (provided by nbgrader)
+c.CourseDirectory.course_id = "nn-foundations"
+c.CourseDirectory.release_directory = "nbgrader_release"
+'''
+
+
+@dataclass(frozen=True)
+class BuiltAssignment:
+    """Everything built for one assignment, before it is written."""
+
+    slug: str
+    """The assignment."""
+    files: Mapping[str, bytes]
+    """Path relative to the build directory (``release/<slug>/<slug>.ipynb``) -> content."""
+
+
+def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> BuiltAssignment:
+    """Run every step for one assignment; nothing is written."""
+    slug = assignment.slug
+    label = f"assignments/{slug}"
+    cells = classify_cells(read_source(assignment.source, label=f"{label}/{slug}.py"))
+    tasks = collect_tasks(cells, assignment)
+
+    def finish(nb):
+        titled = add_title(lock_cells(nb), course_title=course.title, assignment=assignment)
+        return notebook_bytes(finalize_notebook(titled, slug=slug))
+
+    source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks)))
+    release = finish(stub_solutions(cells, tasks))
+    checks = load_check_inputs(assignment.checks, label=f"{label}/checks.py")
+    expected = npz_bytes(compute_expected(cells, tasks, checks, tolerances=course.grading.tolerances,
+                                          label=f"{label}/checks.py"))
+    helper = CHECKS_MODULE.read_bytes()
+    hidden = hidden_suite(assignment.hidden_tests)
+    manifest = make_manifest(assignment, tasks, tolerances=course.grading.tolerances, hidden=list(hidden))
+
+    files = {}
+    for product, notebook in (("source", source), ("release", release)):
+        files[f"{product}/{slug}/{slug}.ipynb"] = notebook
+        files[f"{product}/{slug}/nnf_checks.py"] = helper
+        files[f"{product}/{slug}/expected.npz"] = expected
+    files[f"autograder/{slug}/manifest.json"] = json_bytes(manifest)
+    files.update({f"autograder/{slug}/{path}": content for path, content in hidden.items()})
+    return BuiltAssignment(slug=slug, files=files)
+
+
+def write_built(built: Sequence[BuiltAssignment], out: Path) -> None:
+    """Replace each built assignment's folders under ``out`` (stale files go) and write them."""
+    out.mkdir(parents=True, exist_ok=True)
+    for assignment in built:
+        for product in PRODUCTS:
+            shutil.rmtree(out / product / assignment.slug, ignore_errors=True)
+        for relative, content in sorted(assignment.files.items()):
+            target = out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    (out / "nbgrader_config.py").write_bytes(NBGRADER_CONFIG)
+
+
+def build_course(course: CourseConfig, *, slugs: Sequence[str] = (), out: Path | None = None) -> list[BuiltAssignment]:
+    """Build the named assignments (default: all) into ``out`` (default: course.build_dir).
+    Everything is built before anything is written, so an error leaves the old build intact."""
+    chosen = [course.assignment(slug) for slug in slugs] if slugs else list(course.assignments)
+    built = [build_assignment(assignment, course=course) for assignment in chosen]
+    write_built(built, Path(out) if out is not None else course.build_dir)
+    return built
+
+
+
+from grader.build import build  # noqa: E402,F401  (re-exported: grader.commands imports it from here)
