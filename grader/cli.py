@@ -61,5 +61,8 @@ def demo_command() -> None:
     run_demo()
 
 
+# Registers `course grade` and `course selftest` on `app` (kept in their own module).
+from grader import cli_grading  # noqa: E402,F401
+
 if __name__ == "__main__":
     app()
