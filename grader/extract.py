@@ -189,6 +189,9 @@ def _parses(source: str) -> bool:
     return True
 
 
+_IPYTHON_CALL = re.compile(r"^(\w+\s*=\s*)?get_ipython\(\)")
+
+
 def strip_ipython(source: str, where: str) -> tuple[str, list[str]]:
     """Source without IPython syntax, and a problem per removal. Removed lines become
     ``pass`` (same indentation) so line numbers and blocks survive. Valid Python is untouched."""
@@ -202,6 +205,18 @@ def strip_ipython(source: str, where: str) -> tuple[str, list[str]]:
         lines[first] = ""
         problems.append(f"cell magic %%{magic} removed at {where}")
         source = "\n".join(lines)
+    lines = source.splitlines()
+    changed = False
+    for number, line in enumerate(lines):
+        # Kernel hooks (input transformers, events, run_line_magic) exist only in IPython;
+        # the worker never provides get_ipython, so the statement is dropped, not failed on.
+        stripped = line.lstrip()
+        if _IPYTHON_CALL.match(stripped):
+            lines[number] = line[: len(line) - len(stripped)] + "pass"
+            problems.append(f"IPython call removed at {where}, line {number + 1}: {stripped[:60]}")
+            changed = True
+    if changed:
+        source = "\n".join(lines) + "\n"
     if _parses(source):
         return source, problems
     for number, line in enumerate(lines):

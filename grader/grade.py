@@ -7,6 +7,7 @@ against it in this (trusted) process, and return its ``SubmissionRecord``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -94,6 +95,18 @@ def _empty_submission(path: Path) -> ExtractedSubmission:
     return ExtractedSubmission(path=path, format="unreadable")
 
 
+def _redact(results: list, problems: list[str], secret: str) -> tuple[list, list[str]]:
+    """Feedback never carries the course secret, however the student's code came by it."""
+    if not secret:
+        return results, problems
+
+    def clean(text: str) -> str:
+        return text.replace(secret, "[redacted]")
+
+    return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name)) for r in results],
+            [clean(p) for p in problems])
+
+
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
                      launcher=None, temp_root: Path | None = None) -> SubmissionRecord:
     """Grade one file. Never raises for anything the student did; an unreadable file is graded
@@ -127,6 +140,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
     extra = {}
     if suite_problems:
         extra["suite_problems"] = suite_problems
+    results, problems = _redact(results, problems, secret)
     return SubmissionRecord(
         student=submission.student, assignment=bundle.slug, submission_sha256=sha,
         submission_file=path.name, status=status,

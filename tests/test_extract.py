@@ -246,3 +246,11 @@ def test_unknown_extension_is_refused(tmp_path):
     path.write_text("def sigmoid_forward(x): pass")
     with pytest.raises(SubmissionError, match="expected a .ipynb notebook or a .py file"):
         extract_submission(path, expected_functions=EXPECTED)
+
+
+def test_strip_ipython_drops_get_ipython_statements():
+    source = "import numpy as np\nget_ipython().input_transformers_post.append(lambda l: l)\nip = get_ipython()\n"
+    cleaned, problems = strip_ipython(source, "cell 2")
+    assert cleaned == "import numpy as np\npass\npass\n"
+    assert [p.split(":")[0] for p in problems] == ["IPython call removed at cell 2, line 2",
+                                                    "IPython call removed at cell 2, line 3"]

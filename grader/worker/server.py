@@ -21,6 +21,7 @@ library and NumPy: nothing from ``grader`` or ``reference``.
 from __future__ import annotations
 
 import argparse
+import builtins
 import importlib.util
 import io
 import linecache
@@ -107,6 +108,9 @@ class Server:
         self.handles: dict[int, object] = {}
         self.next_handle = 0
         self.output_chars = 20_000
+        # The server's own code needs the real builtins: a submission that rebinds
+        # builtins.isinstance must not break the grading of its other, correct functions.
+        self.builtins = dict(builtins.__dict__)
 
     # -- plumbing ------------------------------------------------------------------------
     def send(self, message: dict, values: dict | None = None) -> None:
@@ -144,6 +148,9 @@ class Server:
             error = caught
         finally:
             sys.stdout, sys.stderr = saved
+            if builtins.__dict__ != self.builtins:
+                builtins.__dict__.clear()
+                builtins.__dict__.update(self.builtins)
         return result, error, out.value(), err.value()
 
     # -- requests ------------------------------------------------------------------------
