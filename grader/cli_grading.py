@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -83,8 +84,8 @@ def selftest_command(
     for outcome in outcomes:
         record = outcome.record
         verdict = "ok" if outcome.ok else "WRONG: " + "; ".join(outcome.reasons)
-        table.add_row(record.assignment, f"{outcome.case.name} ({outcome.case.description})",
-                      f"{record.score:g} / {record.max_score:g}", verdict)
+        table.add_row(record.assignment, escape(f"{outcome.case.name} ({outcome.case.description})"),
+                      f"{record.score:g} / {record.max_score:g}", escape(verdict))
     Console(width=200).print(table)
     bad = [o for o in outcomes if not o.ok]
     Console().print(f"{len(outcomes) - len(bad)} of {len(outcomes)} cases graded as expected")

@@ -63,13 +63,18 @@ def _format_index(index: tuple) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]" if index else "(scalar)"
 
 
+def _number(value) -> str:
+    value = value.item() if hasattr(value, "item") else value
+    return f"{value:.6g}" if isinstance(value, (int, float, complex)) else repr(value)[:20]
+
+
 def _worst_entry(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
     diff = np.abs(got.astype(np.complex128 if got.dtype.kind == "c" else np.float64) - expected)
     bad = ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
     index = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.size else ()
     where = _format_index(index)
     return (f"max abs error {float(diff[index]):.3g} at {where} "
-            f"(got {got[index]!r:.10}, expected {expected[index]!r:.10}); "
+            f"(got {_number(got[index])}, expected {_number(expected[index])}); "
             f"{int(bad.sum())} of {bad.size} entries differ")
 
 

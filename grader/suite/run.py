@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
         if select:
             args += ["-m", select]
         log = io.StringIO()
-        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), _no_plugin_autoload():
             exit_code = pytest.main(args, plugins=[plugin])
     problems = list(plugin.problems)
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or (
@@ -40,6 +41,20 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
     elif not plugin.order and exit_code != pytest.ExitCode.NO_TESTS_COLLECTED:
         problems.append("the hidden suite failed to collect: " + _tail(log.getvalue()))
     return plugin.ordered_results(), problems
+
+
+@contextlib.contextmanager
+def _no_plugin_autoload():
+    """Installed pytest plugins (hypothesis, anyio...) cost seconds per run and serve no suite."""
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
 
 
 def _tail(text: str, lines: int = 15) -> str:

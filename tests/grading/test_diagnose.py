@@ -75,3 +75,8 @@ def test_tolerance_is_respected(expected):
 
 def test_object_dtype_rejected():
     assert "dtype object" in diagnose(np.array([object()]), np.ones(1)).message
+
+
+def test_worst_entry_shows_the_numbers():
+    verdict = diagnose(np.array([1.0, 2.5]), np.array([1.0, 2.0]))
+    assert "got 2.5, expected 2" in verdict.message
