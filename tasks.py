@@ -56,7 +56,10 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "VIRTUAL_ENV": str(VENV), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTHONPATH", None)
     if argv[0] == "test":
-        cmd = [str(python), "-m", "pytest", *argv[1:]]
+        # One pytest worker per core; a file's tests stay together so that its module-scoped
+        # fixtures (a built course, a graded batch) are computed once.
+        parallel = [] if any(a.startswith("-n") or a == "-p" for a in argv[1:]) else ["-n", "auto", "--dist", "loadfile"]
+        cmd = [str(python), "-m", "pytest", *parallel, *argv[1:]]
     else:
         cmd = [str(python), "-m", "grader.main_job", *argv[1:]]
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
