@@ -136,7 +136,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
             assignment=bundle.slug, task_points=bundle.task_points, reference=bundle.reference,
             seed_material=seed_material,
             call=lambda name, args, kwargs: worker.invoke(name, args, kwargs),
-            tolerances=bundle.tolerances)
+            tolerances=bundle.tolerances, last_mutated=lambda: worker.last_mutated)
         results, suite_problems = run_suite(bundle.suite_dir, context)
     extra = {}
     if suite_problems:

@@ -50,6 +50,8 @@ class SuiteContext:
     """call(function name, args, kwargs): runs the student's function (in the worker)."""
     tolerances: Mapping[str, Tolerance] = field(default_factory=dict)
     """Tolerance per kind of quantity (values, gradients, losses, ...); "values" is the default."""
+    last_mutated: Callable[[], list[str]] | None = None
+    """After a call: the arguments it changed in place (the worker compares them before and after)."""
 
 
 def task_marker(assignment: str, function: str) -> str:
@@ -125,11 +127,19 @@ class SuitePlugin:
         self._meta: dict[str, tuple[str, str, float, str]] = {}
         self.problems: list[str] = []
         self._markers = {task_marker(context.assignment, f): f for f in context.task_points}
+        self._mutations: list[tuple[str, list[str]]] = []  # (function, arguments) seen in this test
+
+    def _call(self, name: str, args: tuple, kwargs: dict):
+        result = self.context.call(name, args, kwargs)
+        mutated = self.context.last_mutated() if self.context.last_mutated else []
+        if mutated:
+            self._mutations.append((name, mutated))
+        return result
 
     # fixtures -----------------------------------------------------------------------------
     @pytest.fixture
     def student(self) -> StudentProxy:
-        return StudentProxy(self.context.call)
+        return StudentProxy(self._call)
 
     @pytest.fixture
     def ref(self) -> ReferenceNamespace:
@@ -189,6 +199,8 @@ class SuitePlugin:
             max_score = self.max_score(item.nodeid)
             if call.when == "setup" and report.skipped:
                 status, message = "grader_error", "the hidden test was skipped"
+            elif call.excinfo is None and self._mutated(task):
+                status, message = "failed", self._mutated(task)
             elif call.excinfo is None:
                 status, message = "passed", "passed"
             elif call.when == "setup":
@@ -199,6 +211,17 @@ class SuitePlugin:
             self.results[item.nodeid] = TestResult(
                 name=name, task=task, score=score, max_score=max_score, status=status,
                 output=message, visibility=visibility)
+
+    def _mutated(self, task: str) -> str:
+        """The contract "inputs are never mutated", for calls of the test's own function."""
+        labels = sorted({label for name, mutated in self._mutations if name == task for label in mutated})
+        if not labels:
+            return ""
+        return (f"{task} changed its input ({', '.join(labels)}) in place: the values are right, but a "
+                f"function must not modify its arguments (work on a copy, or build a new array)")
+
+    def pytest_runtest_setup(self, item):
+        self._mutations = []
 
     def ordered_results(self) -> list[TestResult]:
         return [self.results[n] for n in self.order if n in self.results]

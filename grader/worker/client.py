@@ -134,6 +134,8 @@ class Worker:
         self.temp_root = temp_root
         self.report = SetupReport()
         self.last_output: CallOutput | None = None
+        self.last_mutated: list[str] = []
+        """Arguments the last call changed in place (its array arguments, compared before and after)."""
         self._skipped: dict[int, ChunkOutcome] = {}
         self._reduced: dict[int, tuple[str, str]] = {}  # cell index -> (definitions only, why)
         self._generation = 0
@@ -267,6 +269,7 @@ class Worker:
         Arguments the protocol cannot carry raise ``Unencodable``/``ProtocolError`` (the
         grader's mistake) before anything is sent."""
         self.last_output = None
+        self.last_mutated = []
         data = pack({"op": "call", "name": name}, {"args": tuple(args), "kwargs": dict(kwargs or {})},
                     limits=self.protocol_limits, check_handle=self._check_handle)
         self.start()
@@ -274,6 +277,8 @@ class Worker:
         status = message.get("status")
         output = {"stdout": _text(message.get("stdout")), "stderr": _text(message.get("stderr"))}
         self.last_output = CallOutput(**output)
+        mutated = message.get("mutated")
+        self.last_mutated = [str(m)[:60] for m in mutated[:20]] if isinstance(mutated, list) else []
         error = _error_fields(message.get("error"))
         if status == "ok" and "result" in values:
             return values["result"]

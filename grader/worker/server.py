@@ -94,6 +94,28 @@ def error_summary(error: BaseException, labels: dict[str, int]) -> dict:
     return summary
 
 
+def _array_arguments(args, kwargs, *, copy: bool) -> dict:
+    """label -> array, for the call's array arguments and the arrays inside list/tuple arguments."""
+    import numpy as np
+
+    found = {}
+    named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+    for label, value in named:
+        items = [(label, value)]
+        if isinstance(value, (list, tuple)):
+            items = [(f"{label}[{j}]", v) for j, v in enumerate(value)]
+        for item_label, item in items:
+            if type(item) is np.ndarray:
+                found[item_label] = item.copy() if copy else item
+    return found
+
+
+def _same(old, new) -> bool:
+    import numpy as np
+
+    return new is not None and old.shape == new.shape and bool(np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"))
+
+
 class Server:
     """The worker's state: the submission module, stored handles and the two pipe ends."""
 
@@ -183,11 +205,14 @@ class Server:
                                                       "cell": None, "line": None}})
             return
         args, kwargs = values.get("args", ()), values.get("kwargs", {})
+        before = _array_arguments(args, kwargs, copy=True)
         result, error, out, err = self.run_captured(lambda: function(*args, **kwargs))
         if error is not None:
             self.send({"status": "raised", "error": error_summary(error, self.labels), "stdout": out, "stderr": err})
         else:
-            self.send({"status": "ok", "stdout": out, "stderr": err}, {"result": result})
+            after = _array_arguments(args, kwargs, copy=False)
+            mutated = [label for label, old in before.items() if not _same(old, after.get(label))]
+            self.send({"status": "ok", "stdout": out, "stderr": err, "mutated": mutated}, {"result": result})
 
     def list_names(self, message: dict) -> None:
         names = {name: callable(self.module.__dict__[name]) for name in message["names"]

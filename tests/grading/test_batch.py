@@ -96,3 +96,26 @@ def test_grade_batch_scores_outputs_and_reruns(bundle, submissions, tmp_path):
     forced = grade_batch(bundle=assignment, paths=[submissions], out=out, secret="s", jobs=1, force=True)
     assert sorted(forced.graded) == ["ada", "bob", "cy", "di"]
     assert [r.to_json() for r in forced.records] == [r.to_json() for r in first.records]
+
+
+MUTATING_RELU = '''
+import numpy as np
+
+def relu_forward(x):
+    x[x < 0] = 0
+    return x, x.copy()
+
+def relu_backward(dout, cache):
+    return dout * (cache > 0)
+'''
+
+
+@pytest.mark.slow
+def test_changing_an_input_in_place_costs_that_function_only(bundle, tmp_path):
+    assignment, _ = bundle
+    (tmp_path / "ed.py").write_text(MUTATING_RELU)
+    result = grade_batch(bundle=assignment, paths=[tmp_path / "ed.py"], out=tmp_path / "out", secret="s", jobs=1)
+    tests = {t.task: t for t in result.records[0].tests}
+    assert tests["relu_forward"].status == "failed"
+    assert "changed its input (argument 1) in place" in tests["relu_forward"].output
+    assert tests["relu_backward"].status == "passed"

@@ -245,7 +245,7 @@ def test_non_standard_or_malformed_json_is_refused(text):
 
 def test_worker_side_files_import_only_the_stdlib_and_numpy():
     """server.py and protocol.py are copied into the worker, which has no grader or reference."""
-    allowed = {"__future__", "argparse", "importlib", "io", "json", "linecache", "math", "os", "struct", "sys",
+    allowed = {"__future__", "argparse", "builtins", "importlib", "io", "json", "linecache", "math", "os", "struct", "sys",
                "traceback", "types", "warnings", "collections", "dataclasses", "pathlib", "numpy"}
     for name in ("server.py", "protocol.py"):
         tree = ast.parse((Path(protocol.__file__).parent / name).read_text())
