@@ -6,8 +6,9 @@
 rlimits, a scrubbed environment and a private scratch directory as cwd and HOME. What it does
 NOT hide: the worker runs as the grader's user, so absolute paths (the repository, other
 submissions), ``/proc/<grader pid>/`` (cmdline, environ, cwd) and signals to the grader stay
-reachable. A ``NamespaceLauncher`` (user, mount, PID and network namespaces) is meant to
-implement the same ``Launcher`` protocol and close those.
+reachable. ``grader.worker.namespace.NamespaceLauncher`` implements the same ``Launcher``
+protocol and closes those (mount, PID, network... namespaces, a whitelisted read-only root, an
+unprivileged uid); ``grader.isolation.launcher_for`` chooses between the two.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from grader.worker import limits as limits_module
 from grader.worker.limits import WorkerLimits
 from grader.worker.tracking import MARKER_VARIABLE, Cgroups, kill_group, kill_marked
 
-RUNTIME_FILES = ("server.py", "protocol.py")
+WORKER_FILES = ("server.py", "protocol.py")
 """The files of this package the worker runs; they import only the stdlib and NumPy."""
+RUNTIME_FILES = (*WORKER_FILES, "sandbox_init.py")
+"""Copied into the runtime directory: the worker's files and the namespace sandbox's init."""
 PACKAGES = ("numpy", "scipy")
 """Third-party packages student code may import."""
 
@@ -66,7 +69,7 @@ class WorkerProcess(Protocol):
 
 class Launcher(Protocol):
     name: str
-    """Isolation level, for messages: "process", later "namespace"."""
+    """Isolation level, for messages: "process" or "namespace"."""
 
     def launch(self, spec: LaunchSpec) -> WorkerProcess: ...
 

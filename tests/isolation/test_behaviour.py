@@ -1,0 +1,175 @@
+"""The worker keeps its contract inside the namespace sandbox: resource limits, timeouts, crashes
+that cost one call, restarts, and no process left behind after close."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+
+import numpy as np
+import pytest
+
+from grader.worker.client import StudentCrashed, StudentException, StudentTimeout, Worker, WorkerStartError
+from grader.worker.limits import WorkerLimits
+from grader.worker.namespace import SCRATCH_FILES, NamespaceLauncher
+from tests.isolation.helpers import REPO, processes_with, wait_until_gone
+from tests.worker.helpers import chunks
+
+FAST = WorkerLimits(call_timeout=10, chunk_timeout=5, memory_bytes=1024**3, file_bytes=1024**2, max_processes=8)
+
+CODE = '''
+import numpy as np
+import os, subprocess, time
+
+def ok(x):
+    return 2 * x
+
+def spin():
+    while True:
+        pass
+
+def hard_exit():
+    os._exit(7)
+
+def segfault():
+    import ctypes
+    ctypes.string_at(0)
+
+def memory_bomb():
+    hoard = []
+    while True:
+        hoard.append(np.ones(10**7))
+
+def big_file():
+    with open("big.bin", "wb") as f:
+        f.write(b"x" * (4 * 1024**2))
+
+def fill_scratch(size):
+    written = 0
+    try:
+        for index in range(100):
+            with open(f"part{index}", "wb") as f:
+                f.write(b"x" * size)
+            written += size
+    except OSError as error:
+        return written, error.strerror
+    return written, None
+
+def burn():
+    end = time.process_time() + 60
+    while time.process_time() < end:
+        pass
+
+def fork_burst(n):
+    made = 0
+    for _ in range(n):
+        try:
+            pid = os.fork()
+        except OSError:
+            break
+        if pid == 0:
+            time.sleep(600)
+            os._exit(0)
+        made += 1
+    return made
+
+def spawn(token):
+    """A sleeper in a new session with an empty environment, and a double-forked daemon."""
+    hidden = subprocess.Popen(["/bin/sleep", token], start_new_session=True, env={})
+    child = os.fork()
+    if child == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execve("/bin/sleep", ["/bin/sleep", token], {})
+        os._exit(0)
+    os.waitpid(child, 0)
+    return hidden.pid
+
+def where(repo):
+    status = open("/proc/self/status").read()
+    return os.getcwd(), os.getpid(), status.split("CapEff:")[1].split()[0], os.path.exists(repo)
+'''
+
+
+def test_timeouts_and_crashes_cost_one_call_and_restart_the_worker(namespace_launcher):
+    with Worker(chunks(CODE), limits=FAST, launcher=namespace_launcher) as worker:
+        with pytest.raises(StudentTimeout):
+            worker.call("spin", timeout=0.5)
+        with pytest.raises(StudentCrashed) as exited:
+            worker.call("hard_exit")
+        assert exited.value.returncode == 7  # the sandbox passes the worker's own status on
+        with pytest.raises(StudentCrashed, match="SIGSEGV") as segfault:
+            worker.call("segfault")
+        assert "Fatal Python error: Segmentation fault" in segfault.value.log
+        assert worker.call("ok", 21) == 42
+        assert worker.report.starts == 4
+
+
+def test_memory_file_size_and_scratch_limits(namespace_launcher):
+    limits = dataclasses.replace(FAST, memory_bytes=600 * 1024**2)
+    with Worker(chunks(CODE), limits=limits, launcher=namespace_launcher) as worker:
+        with pytest.raises((StudentException, StudentCrashed)) as bomb:
+            worker.call("memory_bomb")
+        if isinstance(bomb.value, StudentException):
+            assert "MemoryError" in bomb.value.type_name
+        with pytest.raises(StudentException, match="File too large"):
+            worker.call("big_file")
+        # Many files under the size limit: the scratch (a tmpfs) fills up, never the host's disk.
+        written, error = worker.call("fill_scratch", limits.file_bytes // 2)
+        assert error == "No space left on device" and written < SCRATCH_FILES * limits.file_bytes
+        np.testing.assert_array_equal(worker.call("ok", np.arange(3)), [0, 2, 4])
+
+
+def test_cpu_limit(namespace_launcher):
+    with Worker(chunks(CODE), limits=WorkerLimits(cpu_seconds=1, call_timeout=30),
+                launcher=namespace_launcher) as worker:
+        with pytest.raises(StudentCrashed, match="CPU time limit of 1 s exceeded"):
+            worker.call("burn")
+        assert worker.call("ok", 1) == 2
+
+
+@pytest.mark.parametrize("cgroups", [True, False], ids=["cgroups-if-allowed", "no-cgroups"])
+def test_process_limit(namespace_launcher, cgroups):
+    """Started as root, the worker has a uid of its own, so RLIMIT_NPROC holds even without a
+    cgroup (the plain process sandbox cannot limit root that way)."""
+    launcher = NamespaceLauncher(cgroups=cgroups, user_namespace=namespace_launcher.user_namespace)
+    with Worker(chunks(CODE), limits=FAST, launcher=launcher) as worker:
+        made = worker.call("fork_burst", 30)
+        limited = worker.process.cgroups.limits_processes or os.geteuid() == 0
+        assert made < (FAST.max_processes if limited else 30)
+
+
+@pytest.mark.parametrize("cgroups", [True, False], ids=["cgroups-if-allowed", "no-cgroups"])
+def test_no_process_outlives_close(namespace_launcher, cgroups):
+    token = f"3600.{random.randrange(10**9):09d}"
+    launcher = NamespaceLauncher(cgroups=cgroups, user_namespace=namespace_launcher.user_namespace)
+    worker = Worker(chunks(CODE), limits=FAST, launcher=launcher)
+    worker.start()
+    worker.call("spawn", token)
+    assert len(processes_with(token)) == 2  # they did start, outside the worker's session
+    worker.close()
+    assert wait_until_gone(token) == []
+
+
+def test_user_namespace_mode(namespace_launcher):
+    """The mode used when the grader is not root (here forced as root): the worker keeps uid 0
+    of a user namespace that maps only the grader's user, with no capabilities."""
+    with Worker(chunks(CODE), limits=FAST, launcher=NamespaceLauncher(user_namespace=True)) as worker:
+        assert worker.call("where", str(REPO)) == ("/scratch", 2, "0000000000000000", False)
+        with pytest.raises(StudentCrashed):
+            worker.call("hard_exit")
+        assert worker.call("ok", 2) == 4
+
+
+class BrokenLauncher(NamespaceLauncher):
+    def plan(self, spec, root):
+        plan = super().plan(spec, root)
+        plan["steps"].append({"kind": "bind", "target": "/missing", "source": "/nonexistent/source", "mode": "ro"})
+        return plan
+
+
+def test_a_sandbox_that_cannot_be_built_is_a_start_error_with_the_reason(namespace_launcher):
+    with pytest.raises(WorkerStartError, match=r"sandbox: mount /nonexistent/source on .*No such file"):
+        with Worker(chunks(CODE), limits=FAST, launcher=BrokenLauncher()):
+            pass
