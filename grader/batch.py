@@ -7,6 +7,7 @@ output written from the gradebook at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from pathlib import Path
 from grader.discover import Submission, discover
 from grader.grade import AssignmentBundle, _sha256, grade_submission
 from grader.gradebook import Gradebook
+from grader.isolation import resolve_isolation
 from grader.outputs import write_outputs
 from grader.records import SubmissionRecord, TestResult
 
@@ -40,7 +42,8 @@ def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, is
     """Runs in a pool process; returns JSON so nothing richer than text crosses processes."""
     from grader.isolation import launcher_for
 
-    return grade_submission(submission, bundle, secret=secret, launcher=launcher_for(isolation)).to_json()
+    record = grade_submission(submission, bundle, secret=secret, launcher=launcher_for(isolation))
+    return dataclasses.replace(record, extra={**record.extra, "isolation": isolation}).to_json()
 
 
 def _ping() -> bool:
@@ -76,6 +79,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     Results do not depend on ``jobs``: each record depends only on the submission, the student
     id, the secret and the bundle.
     """
+    isolation = resolve_isolation(isolation)
     submissions = discover([Path(p) for p in paths], bundle.slug)
     jobs = max(1, jobs or os.cpu_count() or 1)
     out.mkdir(parents=True, exist_ok=True)

@@ -47,3 +47,12 @@ def launcher_for(isolation: str):
     warnings.warn(f"namespace isolation is unavailable ({support.reason}); falling back to process isolation: "
                   f"{LOST_WITHOUT_NAMESPACES}", IsolationWarning, stacklevel=2)
     return ProcessLauncher()
+
+
+def resolve_isolation(isolation: str) -> str:
+    """The concrete level ("namespace" or "process") that ``launcher_for(isolation)`` gives here:
+    resolved once by the parent of a batch, so the probe, its warning and an unavailable
+    ``namespace`` happen before any submission is graded."""
+    from grader.worker.namespace import NamespaceLauncher
+
+    return "namespace" if isinstance(launcher_for(isolation), NamespaceLauncher) else "process"

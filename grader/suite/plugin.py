@@ -224,4 +224,7 @@ class SuitePlugin:
         self._mutations = []
 
     def ordered_results(self) -> list[TestResult]:
-        return [self.results[n] for n in self.order if n in self.results]
+        """Results grouped by task in course.toml order, each task's tests in suite order."""
+        rank = {task: i for i, task in enumerate(self.context.task_points)}
+        results = [self.results[n] for n in self.order if n in self.results]
+        return sorted(results, key=lambda r: rank.get(r.task, len(rank)))

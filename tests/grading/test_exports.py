@@ -39,7 +39,8 @@ def test_csv_has_per_task_columns():
 def test_feedback_escapes_and_hides_hidden_tests():
     record = _record("ada", {"relu_forward": 0.0, "secret_task": 0.0}, problems=["cell 2 raised NameError"])
     md = feedback_markdown(record)
-    assert "relu_forward: values" in md and "secret_task" not in md and "1 further test" in md
+    assert "relu_forward: values" in md and "secret_task: values" not in md and "1 further test" in md
+    assert "| ⬜ | `relu_forward` | 0 / 1 | 0 of 1 |" in md and "## What to fix" in md
     assert "cell 2 raised NameError" in md
     page = feedback_html(record)
     assert "&lt;b&gt;" in page and "<b>" not in page.split("<body>")[1].replace("<b>Student:</b>", "").replace("<b>Score:</b>", "")
