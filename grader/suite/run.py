@@ -27,7 +27,7 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
         args = [
             str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
             "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
-            "--strict-markers", "-q", "--no-header", "-s",
+            "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
         ]
         if select:
             args += ["-m", select]
