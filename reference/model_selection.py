@@ -132,7 +132,7 @@ def train_val_test_split(n_samples, *, val_fraction, test_fraction, rng):
         raise ValueError(
             "train_val_test_split: need fractions in [0, 1) with a sum below 1, "
             f"got val_fraction={val_fraction}, test_fraction={test_fraction}")
-    # Rounding to nearest rather than ceil: 0.1 * 30 is 3.0000000000000004 in floating point.
+    # Rounding to nearest rather than ceil: 0.07 * 100 is 7.000000000000001 in floating point.
     n_test = int(math.floor(test_fraction * n_samples + 0.5))
     n_val = int(math.floor(val_fraction * n_samples + 0.5))
     if n_test + n_val >= n_samples:
