@@ -1,5 +1,5 @@
 # selftest: mutant
-# description: train_val_test_split with math.ceil sizes (0.1 * 30 = 3.0000000000000004 becomes 4)
+# description: train_val_test_split with math.ceil sizes (0.07 * 100 = 7.000000000000001 becomes 8)
 # expect-lose: train_val_test_split
 # expect-feedback: nearest
 import math
