@@ -2,16 +2,12 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from grader.batch import grade_batch
-from grader.build.pipeline import build_course
-from grader.config import load_course
-from grader.grade import AssignmentBundle
+from tests.small_bundle import small_bundle
 
-ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = '''
 import numpy as np
@@ -46,13 +42,7 @@ def relu_backward(dout, cache):
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")
-    course = load_course(ROOT / "course.toml")
-    build_course(course, slugs=["01_activations"], out=out)
-    folder = out / "autograder" / "01_activations"
-    shutil.rmtree(folder / "tests", ignore_errors=True)
-    (folder / "tests").mkdir()
-    (folder / "tests" / "test_relu.py").write_text(SUITE)
-    return AssignmentBundle.load(folder), out
+    return small_bundle(out, SUITE, ("relu_forward", "relu_backward")), out
 
 
 @pytest.fixture

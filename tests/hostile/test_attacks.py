@@ -17,29 +17,10 @@ from pathlib import Path
 import pytest
 
 from grader.batch import grade_batch
-from grader.build.pipeline import build_course
-from grader.config import load_course
-from grader.grade import AssignmentBundle
+from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-for-the-hostile-batch"
-
-SUITE = '''
-import numpy as np
-import pytest
-
-
-@pytest.mark.task01_relu_forward
-def test_relu(student, ref, rng, expect):
-    x = rng.standard_normal((3, 5))
-    expect(student.relu_forward(x)[0], ref.relu_forward(x)[0])
-
-
-@pytest.mark.task01_tanh_forward
-def test_tanh(student, ref, rng, expect):
-    x = rng.standard_normal((2, 3))
-    expect(student.tanh_forward(x)[0], ref.tanh_forward(x)[0])
-'''
 
 RELU = '''
 import numpy as np
@@ -125,14 +106,9 @@ def _daemons() -> list[int]:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
-    build_course(load_course(ROOT / "course.toml"), slugs=["01_activations"], out=tmp / "build")
-    folder = tmp / "build" / "autograder" / "01_activations"
-    shutil.rmtree(folder / "tests", ignore_errors=True)
-    (folder / "tests").mkdir()
-    (folder / "tests" / "test_small.py").write_text(SUITE)
-    bundle = AssignmentBundle.load(folder)
-    bundle = dataclasses.replace(bundle, task_points={t: bundle.task_points[t] for t in ("relu_forward", "tanh_forward")},
-                                 limits=dataclasses.replace(
+    bundle = small_bundle(tmp / "build", RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
+    folder = bundle.suite_dir.parent
+    bundle = dataclasses.replace(bundle, limits=dataclasses.replace(
         bundle.limits, call_timeout=2.0, memory_bytes=1024**3, max_processes=16))
     subs = tmp / "subs"
     subs.mkdir()

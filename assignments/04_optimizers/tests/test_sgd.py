@@ -3,7 +3,6 @@ and the state it returns."""
 
 from functools import partial
 
-import numpy as np
 import pytest
 
 pytestmark = pytest.mark.task04_sgd
