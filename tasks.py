@@ -36,7 +36,8 @@ def bootstrap() -> Path:
     python = BIN / "python"
     if not python.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        # Links, not copies, of the interpreter: the sandboxed worker runs the base interpreter.
+        venv.EnvBuilder(with_pip=True, clear=True, symlinks=os.name != "nt").create(VENV)
     digest = _requirements_digest()
     if not STAMP.exists() or STAMP.read_text() != digest:
         print("installing nn-foundations and its dependencies (uv)", flush=True)

@@ -191,6 +191,16 @@ def check_exposure(steps: list[dict], bound: list[str]) -> None:
                                "which the worker sees read-only; keep the course outside it")
 
 
+def sandbox_python(python: str) -> str:
+    """The interpreter the sandbox runs: the base interpreter behind this process's venv. A
+    venv lives in the repository, and its python may be a copy rather than a link, so running
+    it would mean showing the venv (and the folder around it) to student code."""
+    real = os.path.realpath(python)
+    if real == os.path.realpath(sys.executable) and sys.prefix != sys.base_prefix:
+        return os.path.realpath(getattr(sys, "_base_executable", python))
+    return real
+
+
 def build_plan(*, python: str, root: Path, scratch_bytes: int, import_paths: tuple[str, ...], runtime_files: list[Path],
                argv_tail: list[str], env: dict[str, str], pass_fds: tuple[int, ...], user_namespace: bool) -> dict:
     """The plan ``sandbox_init.py`` executes: mount steps in order, then the command."""
@@ -246,7 +256,7 @@ class NamespaceLauncher:
         """Also a user namespace: needed unless root; as root it keeps uid 0 (without capabilities)."""
 
     def plan(self, spec: LaunchSpec, root: Path) -> dict:
-        python = os.path.realpath(spec.python)  # a venv's python is a link into the repository
+        python = sandbox_python(spec.python)
         env = {**environment(spec), "HOME": SCRATCH, "TMPDIR": SCRATCH}
         argv_tail = ["-I", "-S", "-B", "-X", "faulthandler", f"{RUNTIME}/{spec.server.name}",
                      "--in", str(spec.read_fd), "--out", str(spec.write_fd)]
@@ -266,7 +276,7 @@ class NamespaceLauncher:
                    if self.use_cgroups else Cgroups([]))
         try:
             popen = subprocess.Popen(
-                sandbox_command(os.path.realpath(spec.python), spec.server.parent), env=sandbox_environment(spec.marker),
+                sandbox_command(sandbox_python(spec.python), spec.server.parent), env=sandbox_environment(spec.marker),
                 cwd="/", stdin=subprocess.PIPE, stdout=spec.log_fd, stderr=spec.log_fd,
                 pass_fds=(spec.read_fd, spec.write_fd), start_new_session=True,
                 preexec_fn=limits_module.preexec(pairs), close_fds=True)
@@ -298,7 +308,7 @@ def namespace_support(python: str = sys.executable) -> Support:
     """Run a trivial Python in the sandbox (once per process and interpreter)."""
     if not sys.platform.startswith("linux") or not os.path.exists("/proc/self/ns/pid"):
         return Support(False, "Linux namespaces are missing on this system")
-    real = os.path.realpath(python)
+    real = sandbox_python(python)
     with tempfile.TemporaryDirectory(prefix="nnf-probe-") as tmp:
         base = Path(tmp)
         (base / "root").mkdir()

@@ -16,7 +16,7 @@ import pytest
 import grader.worker.namespace as namespace_module
 from grader.worker.errors import WorkerStartError
 from grader.worker.launcher import install_runtime
-from grader.worker.namespace import build_plan, sandbox_command, sandbox_environment
+from grader.worker.namespace import build_plan, sandbox_command, sandbox_environment, sandbox_python
 from tests.isolation.helpers import REPO
 
 CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
@@ -25,7 +25,7 @@ MS_REC, MS_PRIVATE = 16384, 1 << 18
 
 def test_the_plan_binds_nothing_of_the_repository_but_the_allowed_packages(tmp_path):
     server, import_paths = install_runtime(tmp_path / "runtime")
-    plan = build_plan(python=os.path.realpath(sys.executable), root=tmp_path / "root", scratch_bytes=1 << 20,
+    plan = build_plan(python=sandbox_python(sys.executable), root=tmp_path / "root", scratch_bytes=1 << 20,
                       import_paths=import_paths, runtime_files=[server, server.with_name("protocol.py")],
                       argv_tail=[], env={}, pass_fds=(), user_namespace=False)
     sources = {step["source"] for step in plan["steps"] if step["kind"] == "bind" and not step.get("inside")}
@@ -72,7 +72,7 @@ def test_submounts_of_a_read_only_bind_are_read_only(namespace_launcher, tmp_pat
             "        return error.errno\n"
             "    return 'writable'\n"
             "print(os.path.ismount('/data/sub'), writable('/data/x'), writable('/data/sub/x'))\n")
-    python = os.path.realpath(sys.executable)
+    python = sandbox_python(sys.executable)
     plan = build_plan(python=python, root=tmp_path / "root", scratch_bytes=1 << 20, import_paths=(),
                       runtime_files=[], argv_tail=["-I", "-S", "-B", "-c", code], env=sandbox_environment(),
                       pass_fds=(), user_namespace=namespace_launcher.user_namespace)
@@ -90,7 +90,7 @@ def test_a_course_kept_inside_a_bound_directory_is_refused(monkeypatch, tmp_path
     /usr would show it: the sandbox refuses, and the probe says why."""
     monkeypatch.setattr(namespace_module, "trusted_code", lambda: ["/usr/local/src/course/reference"])
     with pytest.raises(WorkerStartError, match="/usr/local/src/course/reference lies inside /usr"):
-        build_plan(python=os.path.realpath(sys.executable), root=tmp_path, scratch_bytes=1 << 20, import_paths=(),
+        build_plan(python=sandbox_python(sys.executable), root=tmp_path, scratch_bytes=1 << 20, import_paths=(),
                    runtime_files=[], argv_tail=[], env={}, pass_fds=(), user_namespace=False)
     support = namespace_module.namespace_support.__wrapped__()
     assert not support.ok and "keep the course outside it" in support.reason
