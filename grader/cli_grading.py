@@ -19,9 +19,11 @@ from grader.config import ConfigError
 from grader.discover import DiscoveryError
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS
+from grader.worker.client import WorkerStartError
 
 _GRADE = commands.grade.__kwdefaults__
-_USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError)
+# WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
+_USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError, WorkerStartError)
 
 
 def _fail(error: Exception) -> None:

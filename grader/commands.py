@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from grader.batch import BatchResult, grade_batch
-from grader.build.pipeline import build
+from grader.build import build
 from grader.config import load_course
 from grader.grade import AssignmentBundle
 from grader.selftest import SelfTestOutcome, cases, run_case
