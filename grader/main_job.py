@@ -50,8 +50,8 @@ def run(*, config: Path = Path("course.toml"), out: Path = Path("out"), jobs: in
         for record in result.records:
             lines.append(f"| {record.assignment} | {record.student} | {record.score:g} / {record.max_score:g} "
                          f"| {record.status} |")
-            print(f"    {record.student:<28} {record.score:6g} / {record.max_score:g}")
-    lines += ["", "Per assignment: `grades/<slug>/report/report.md` (histogram, pass rates), "
+            print(f"    {record.student:<36} {record.score:6.2f} / {record.max_score:g}")
+    lines += ["", "Per assignment: `grades/<slug>/report/report.md` (grade histogram, tests passed per function), "
                   "`grades/<slug>/<student>/feedback.html`, `grades/<slug>/gradebook.csv`."]
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n")

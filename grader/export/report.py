@@ -19,6 +19,17 @@ def pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
     return {name: passed[name] / seen[name] for name in seen}
 
 
+def task_pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
+    """Per graded function, the fraction of its tests passed, over all submissions, in suite order."""
+    passed: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for record in records:
+        for test in record.tests:
+            seen[test.task] = seen.get(test.task, 0) + 1
+            passed[test.task] = passed.get(test.task, 0) + (test.status == "passed")
+    return {task: passed[task] / seen[task] for task in seen}
+
+
 def _plot_histogram(records: Sequence[SubmissionRecord], path: Path, title: str) -> None:
     import matplotlib
 
@@ -43,12 +54,12 @@ def _plot_pass_rates(rates: dict[str, float], path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     names = list(rates)
-    fig, ax = plt.subplots(figsize=(7, 0.22 * len(names) + 1.2))
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(names) + 1.2))
     ax.barh(range(len(names)), [100 * rates[n] for n in names], color="#228833")
-    ax.set_yticks(range(len(names)), names, fontsize=6)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("submissions passing (%)")
+    ax.set_xlabel("tests passed, all submissions (%)")
     ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
@@ -66,7 +77,7 @@ def write_report(records: Sequence[SubmissionRecord], out_dir: Path, *, title: s
         rates_png = out_dir / f"{slug}_pass_rates.png"
         _plot_histogram(subset, histogram, f"{slug}: grade distribution")
         rates = pass_rates(subset)
-        _plot_pass_rates(rates, rates_png, f"{slug}: per-test pass rate")
+        _plot_pass_rates(task_pass_rates(subset), rates_png, f"{slug}: tests passed per function")
         mean = sum(r.score for r in subset) / len(subset)
         lines += [f"## {slug}", "", f"{len(subset)} submissions, mean score {mean:.2f} / {subset[0].max_score:g}.", "",
                   "| student | score | status | problems |", "|---|---|---|---|"]

@@ -5,7 +5,7 @@ import json
 from grader.export.csv_gradebook import gradebook_csv
 from grader.export.feedback import feedback_html, feedback_markdown
 from grader.export.gradescope import gradescope_results
-from grader.export.report import pass_rates, write_report
+from grader.export.report import pass_rates, task_pass_rates, write_report
 from grader.records import SubmissionRecord, TestResult
 
 
@@ -49,6 +49,7 @@ def test_feedback_escapes_and_hides_hidden_tests():
 def test_report_writes_plots(tmp_path):
     records = [_record("ada", {"relu_forward": 1.0}), _record("bob", {"relu_forward": 0.0})]
     assert pass_rates(records) == {"relu_forward: values": 0.5}
+    assert task_pass_rates(records) == {"relu_forward": 0.5}
     report = write_report(records, tmp_path, title="NNF")
     text = report.read_text()
     assert "| ada | 1 / 1 | graded |" in text and "mean score 0.50" in text
