@@ -1,4 +1,5 @@
-"""The instructor's summary report: score table, grade histogram and per-test pass rates (PNG)."""
+"""The instructor's summary report: score table, grade histogram (PNG), tests passed per graded
+function (PNG) and the hardest tests."""
 
 from __future__ import annotations
 
