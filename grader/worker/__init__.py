@@ -6,6 +6,9 @@
     channel   one worker process and its pipes, read and written with deadlines
     errors    ``StudentError`` and its subclasses, ``WorkerStartError``
     launcher  ``Launcher`` protocol; ``ProcessLauncher`` (argv, environment, rlimits, cgroups)
+    namespace ``NamespaceLauncher``: the plan of the whitelisted, namespaced sandbox, and its probe
+    sandbox_init  runs first inside the sandbox (stdlib + ctypes): namespaces, mounts, pivot_root,
+              privilege drop, seccomp, then the server
     limits    ``WorkerLimits`` and the rlimits set in the child
     tracking  killing everything a worker started (cgroups, process group, environment marker)
 """

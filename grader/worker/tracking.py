@@ -7,7 +7,7 @@ Three nets, strongest first:
 - the worker's process group (it starts its own session);
 - a unique environment marker (``NNF_WORKER_MARKER``), found by scanning ``/proc/*/environ``:
   catches descendants that left the process group, unless they also dropped the variable.
-A namespace launcher will add its own PID namespace, which makes the last two moot.
+The namespace launcher adds a PID namespace of its own, which makes the last two moot there.
 """
 
 from __future__ import annotations
