@@ -310,18 +310,6 @@ def huge(rng):
 
 # -- calling the student -----------------------------------------------------------------------
 
-def quietly(check, *args):
-    """check(*args), re-raising its failure from here. The feedback is the exception's message
-    alone; cutting the traceback here (and hiding the test's own frame) spares pytest from
-    parsing every module the failure passed through to render a traceback nobody reads (about
-    50 ms per failing test)."""
-    __tracebackhide__ = True
-    try:
-        return check(*args)
-    except Exception as error:
-        raise error.with_traceback(None)
-
-
 def pair(result, name):
     assert isinstance(result, (tuple, list)) and len(result) == 2, (
         f"{name} should return a tuple (out, cache); got {type(result).__name__}"
@@ -366,38 +354,33 @@ def check_contract(student, act, x):
 @pytest.mark.parametrize("act,shape", cases("forward", every_shape))
 def test_forward_values(student, ref, rng, expect, act, shape):
     """out on random inputs (default hyperparameters)"""
-    __tracebackhide__ = True
-    quietly(check_forward, student, ref, expect, act, random_x(rng, shape), {}, "out")
+    check_forward(student, ref, expect, act, random_x(rng, shape), {}, "out")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", at_kink))
 def test_forward_around_zero(student, ref, rng, expect, act, setting):
     """out at exactly 0 and around it"""
-    __tracebackhide__ = True
-    quietly(check_forward, student, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
+    check_forward(student, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", once))
 def test_forward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: out stays finite and right for |x| up to 1000"""
-    __tracebackhide__ = True
-    quietly(check_forward, student, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
+    check_forward(student, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", hyper_settings))
 def test_forward_hyperparameter(student, ref, rng, expect, act, setting):
     """out with a non-default hyperparameter (keyword argument)"""
-    __tracebackhide__ = True
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
-    quietly(check_forward, student, ref, expect, act, random_x(rng, (4, 5)), setting, f"out with {name}")
+    check_forward(student, ref, expect, act, random_x(rng, (4, 5)), setting, f"out with {name}")
 
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("act,setting", cases("forward", once))
 def test_forward_contract(student, rng, act, setting):
     """Returns a pair (out, cache) with out a float64 array of x's shape"""
-    __tracebackhide__ = True
-    quietly(check_contract, student, act, rng.standard_normal((2, 3)))
+    check_contract(student, act, rng.standard_normal((2, 3)))
 
 
 # -- backward ----------------------------------------------------------------------------------
@@ -405,28 +388,24 @@ def test_forward_contract(student, rng, act, setting):
 @pytest.mark.parametrize("act,shape", cases("backward", every_shape))
 def test_backward_values(student, ref, rng, expect, act, shape):
     """dx on random inputs, given the cache of your own forward"""
-    __tracebackhide__ = True
-    quietly(check_backward, student, ref, rng, expect, act, random_x(rng, shape), {}, "dx")
+    check_backward(student, ref, rng, expect, act, random_x(rng, shape), {}, "dx")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", at_kink))
 def test_backward_around_zero(student, ref, rng, expect, act, setting):
     """dx at exactly 0 (the slope convention there) and around it"""
-    __tracebackhide__ = True
-    quietly(check_backward, student, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
+    check_backward(student, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", once))
 def test_backward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: dx stays finite and right for |x| up to 1000"""
-    __tracebackhide__ = True
-    quietly(check_backward, student, ref, rng, expect, act, huge(rng), {},
+    check_backward(student, ref, rng, expect, act, huge(rng), {},
             "dx for |x| up to 1000 (numerical stability)")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", hyper_settings))
 def test_backward_hyperparameter(student, ref, rng, expect, act, setting):
     """dx with a non-default hyperparameter, which must travel in the cache"""
-    __tracebackhide__ = True
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
-    quietly(check_backward, student, ref, rng, expect, act, random_x(rng, (4, 5)), setting, f"dx with {name}")
+    check_backward(student, ref, rng, expect, act, random_x(rng, (4, 5)), setting, f"dx with {name}")
