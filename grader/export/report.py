@@ -9,26 +9,25 @@ from pathlib import Path
 from grader.records import SubmissionRecord
 
 
-def pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
-    """Per test name, the fraction of graded submissions that passed it, in suite order."""
+def _pass_fractions(records: Sequence[SubmissionRecord], key) -> dict[str, float]:
+    """Per key(test), the fraction of those tests that passed, over all records, in suite order."""
     passed: dict[str, int] = {}
     seen: dict[str, int] = {}
     for record in records:
         for test in record.tests:
-            seen[test.name] = seen.get(test.name, 0) + 1
-            passed[test.name] = passed.get(test.name, 0) + (test.status == "passed")
-    return {name: passed[name] / seen[name] for name in seen}
+            seen[key(test)] = seen.get(key(test), 0) + 1
+            passed[key(test)] = passed.get(key(test), 0) + (test.status == "passed")
+    return {k: passed[k] / seen[k] for k in seen}
+
+
+def pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
+    """Per test name, the fraction of graded submissions that passed it, in suite order."""
+    return _pass_fractions(records, lambda test: test.name)
 
 
 def task_pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
     """Per graded function, the fraction of its tests passed, over all submissions, in suite order."""
-    passed: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for record in records:
-        for test in record.tests:
-            seen[test.task] = seen.get(test.task, 0) + 1
-            passed[test.task] = passed.get(test.task, 0) + (test.status == "passed")
-    return {task: passed[task] / seen[task] for task in seen}
+    return _pass_fractions(records, lambda test: test.task)
 
 
 def _plot_histogram(records: Sequence[SubmissionRecord], path: Path, title: str) -> None:
