@@ -11,16 +11,14 @@ variables in the environment change numpy's speed; see the printed values).
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import print_config, timings_ms  # noqa: E402
 from reference.conv import (  # noqa: E402
     avgpool2d_backward,
     avgpool2d_forward,
@@ -37,41 +35,6 @@ try:
     import torch.nn.functional as F
 except ImportError:
     torch = None
-
-ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def print_blas_config() -> None:
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs")
-    for var in ENV_VARS:
-        print(f"  {var}={os.environ.get(var, '(unset)')}")
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        threadpool_info = None
-    if threadpool_info is not None:
-        for pool in threadpool_info():
-            print(f"  {pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
-                  f"arch={pool.get('architecture')} threads={pool['num_threads']}")
-    else:
-        blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
-        print(f"  blas: {blas.get('name')} {blas.get('version')} (threadpoolctl not installed)")
-    if torch is not None:
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-
-
-def timings_ms(fns, repeats: int) -> list[tuple[float, float]]:
-    """Run each function once per round, ``repeats`` rounds; (median, min) time of each, in ms."""
-    times = [[] for _ in fns]
-    for fn in fns:  # warm-up: first-call allocations and torch's kernel selection
-        fn()
-    for _ in range(repeats):
-        for fn, bucket in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
-    return [(1e3 * statistics.median(bucket), 1e3 * min(bucket)) for bucket in times]
-
 
 def ours_vs_torch(label, ours, theirs, repeats):
     if theirs is None:
@@ -150,7 +113,7 @@ def bench_naive_vs_fast(repeats, shape=(4, 3, 16, 16), F_=8):
 
 
 def main(*, repeats: int = 7) -> None:
-    print_blas_config()
+    print_config(torch)
     print("times: median (min) over the repeats")
     for dtype in (np.float64, np.float32):
         bench_conv(dtype, repeats)

@@ -16,16 +16,14 @@ Target: ours/torch within 1.5.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import print_config, timings_ms  # noqa: E402
 from reference.data import digits_split  # noqa: E402
 from reference.nn import Optimizer, Trainer, mlp  # noqa: E402
 
@@ -36,39 +34,11 @@ except ImportError:
     torch = None
 
 try:
-    from threadpoolctl import threadpool_info, threadpool_limits
+    from threadpoolctl import threadpool_limits
 except ImportError:
-    threadpool_info = threadpool_limits = None
+    threadpool_limits = None
 
-ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 SIZES, DROPOUT, LR, BATCH_SIZE = [64, 256, 10], 0.3, 3e-3, 64
-
-
-def print_config() -> None:
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs")
-    for var in ENV_VARS:
-        print(f"  {var}={os.environ.get(var, '(unset)')}")
-    if threadpool_info is not None:
-        for pool in threadpool_info():
-            print(f"  {pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
-                  f"arch={pool.get('architecture')} threads={pool['num_threads']}")
-    else:
-        print("  threadpoolctl not installed: BLAS threads unknown")
-    if torch is not None:
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads")
-
-
-def alternating_medians_ms(fns, repeats: int) -> list[float]:
-    """Run each function once per round, ``repeats`` rounds; the median time of each."""
-    times = [[] for _ in fns]
-    for fn in fns:  # warm-up: first-call allocations and torch's kernel selection
-        fn()
-    for _ in range(repeats):
-        for fn, bucket in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
-    return [1e3 * statistics.median(bucket) for bucket in times]
 
 
 def our_epoch(x, y):
@@ -100,17 +70,17 @@ def torch_epoch(x, y, dtype):
 def compare(label, x, y, repeats) -> None:
     ours = our_epoch(x, y)
     if torch is None:
-        (t_ours,) = alternating_medians_ms([ours], repeats)
+        ((t_ours, _),) = timings_ms([ours], repeats)
         print(f"{label:<34} ours {t_ours:7.1f} ms   (torch not installed)")
         return
-    t_ours, t64, t32 = alternating_medians_ms(
+    (t_ours, _), (t64, _), (t32, _) = timings_ms(
         [ours, torch_epoch(x, y, torch.float64), torch_epoch(x, y, torch.float32)], repeats)
     print(f"{label:<34} ours {t_ours:7.1f} ms   torch float64 {t64:7.1f} ms   ours/torch {t_ours / t64:5.2f}"
           f"   (torch float32 {t32:7.1f} ms)")
 
 
 def main(*, repeats: int = 9) -> None:
-    print_config()
+    print_config(torch)
     x, y, _, _ = digits_split(rng_seed=0)
     print(f"\none epoch: {len(x)} samples, batches of {BATCH_SIZE}, MLP {SIZES}, dropout {DROPOUT}, Adam; "
           f"median of {repeats}\n")
