@@ -1,6 +1,6 @@
 """The sandboxed worker that runs student code, and the grader's client for it.
 
-    protocol  framed JSON + .npy messages, shared by both sides (stdlib and NumPy only)
+    protocol  framed JSON + raw array bytes, shared by both sides (stdlib and NumPy only)
     server    runs in the worker process: loads the submission, serves calls
     client    ``Worker``: start, call, restart after crashes, close
     channel   one worker process and its pipes, read and written with deadlines

@@ -1,11 +1,13 @@
 """The worker protocol: framed messages between the trusted grader and the sandboxed worker.
 
     frame   = MAGIC, u32 part count, u64 length of each part, then the parts (big-endian)
-    part 0  = a UTF-8 JSON object (the message); parts 1.. = ``.npy`` payloads it refers to
+    part 0  = a UTF-8 JSON object (the message); parts 1.. = the bytes of the arrays it refers to
     value   = null | bool | int | finite float | str | list
             | {"$": "float", "v": "nan" | "inf" | "-inf"}
             | {"$": "tuple", "v": [value...]} | {"$": "dict", "v": {str: value}}
-            | {"$": "nd", "p": part index}     numeric or bool ndarray, loaded with allow_pickle=False
+            | {"$": "nd", "p": part index, "dtype": "<f8", "shape": [3, 5]}
+                                               numeric or bool ndarray: the part holds its C-order
+                                               bytes; no pickle, no header for NumPy to parse
             | {"$": "rng", "state": value}     np.random.Generator, by its bit generator's state
             | {"$": "handle", "id": int, "type": str}   an object that stays in the worker
 
@@ -16,10 +18,10 @@ ever unpickled; every decoded value is checked against ``ProtocolLimits``.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,41 +169,40 @@ def write_all_blocking(fd: int, data: bytes) -> None:
 # -- values -------------------------------------------------------------------------------
 
 
-def encode_array(array: np.ndarray, limits: ProtocolLimits) -> bytes:
+_DTYPE_TEXT = re.compile(r"[<>|=]?[biufc][0-9]{1,2}")
+MAX_DIMENSIONS = 64
+"""NumPy's own limit on an array's number of dimensions."""
+
+
+def encode_array(array: np.ndarray, limits: ProtocolLimits) -> tuple[dict, bytes]:
+    """(description, data): the dtype and shape for the JSON node, the C-order bytes as a part."""
     if array.dtype.kind not in ARRAY_KINDS or array.dtype.fields is not None or array.dtype.subdtype:
         raise Unencodable(f"array of dtype {array.dtype}")
     if array.nbytes > limits.max_array_bytes:
         raise ProtocolError(f"array too large: {array.nbytes} bytes (limit {limits.max_array_bytes})")
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+    return {"dtype": array.dtype.str, "shape": list(array.shape)}, array.tobytes(order="C")
 
 
-def decode_array(data: bytes, limits: ProtocolLimits) -> np.ndarray:
-    """An ``.npy`` payload as a fresh, writable, native-order array; refuses pickles and
-    object, structured or oversized arrays before reading the data."""
-    stream = io.BytesIO(data)
+def decode_array(dtype_text, shape, data: bytes, limits: ProtocolLimits) -> np.ndarray:
+    """A fresh, writable, native-order array from its description and C-order bytes; the
+    dtype (numbers and bools only), shape and size are checked before the data is read."""
+    if type(dtype_text) is not str or not _DTYPE_TEXT.fullmatch(dtype_text):
+        raise ProtocolError(f"array dtype {str(dtype_text)[:40]!r} is not allowed (numbers and bools only)")
     try:
-        version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        else:
-            raise ProtocolError(f"unsupported .npy version {version}")
-    except ProtocolError:
-        raise
-    except Exception as error:
-        raise ProtocolError(f"bad .npy header: {error}") from None
-    if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None or dtype.hasobject:
+        dtype = np.dtype(dtype_text)
+    except TypeError:
+        raise ProtocolError(f"array dtype {dtype_text!r} is not a NumPy dtype") from None
+    if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise ProtocolError(f"array dtype {dtype} is not allowed (numbers and bools only)")
+    if (type(shape) is not list or len(shape) > MAX_DIMENSIONS
+            or not all(type(n) is int and n >= 0 for n in shape)):
+        raise ProtocolError(f"bad array shape {str(shape)[:80]}")
     count = math.prod(shape)
     if count * dtype.itemsize > limits.max_array_bytes:
-        raise ProtocolError(f"array too large: shape {shape} of {dtype} (limit {limits.max_array_bytes} bytes)")
-    body = data[stream.tell():]
-    if len(body) != count * dtype.itemsize:
-        raise ProtocolError(f"array payload has {len(body)} bytes, its header promises {count * dtype.itemsize}")
-    array = np.frombuffer(body, dtype=dtype, count=count).reshape(shape, order="F" if fortran else "C")
+        raise ProtocolError(f"array too large: shape {tuple(shape)} of {dtype} (limit {limits.max_array_bytes} bytes)")
+    if len(data) != count * dtype.itemsize:
+        raise ProtocolError(f"array payload has {len(data)} bytes, its shape and dtype need {count * dtype.itemsize}")
+    array = np.frombuffer(data, dtype=dtype, count=count).reshape(shape)
     return np.array(array, dtype=dtype.newbyteorder("="), order="C", copy=True)
 
 
@@ -258,12 +259,12 @@ class Encoder:
 
     def _encode_numpy(self, value, kind: type, depth: int):
         if issubclass(kind, np.ndarray):
-            data = encode_array(np.asarray(value).view(np.ndarray), self.limits)
+            description, data = encode_array(np.asarray(value).view(np.ndarray), self.limits)
             self.size += len(data)
             if self.size > self.limits.max_message_bytes:
                 raise ProtocolError(f"message too large: more than {self.limits.max_message_bytes} bytes")
             self.parts.append(data)
-            return {"$": "nd", "p": len(self.parts)}
+            return {"$": "nd", "p": len(self.parts), **description}
         if issubclass(kind, np.bool_):
             return bool(value)
         if issubclass(kind, np.integer):
@@ -309,7 +310,7 @@ class Decoder:
         if tag == "dict" and type(node.get("v")) is dict:
             return {key: self.decode(item, depth + 1) for key, item in node["v"].items()}
         if tag == "nd" and type(node.get("p")) is int and 1 <= node["p"] < len(self.parts):
-            return decode_array(self.parts[node["p"]], self.limits)
+            return decode_array(node.get("dtype"), node.get("shape"), self.parts[node["p"]], self.limits)
         if tag == "rng":
             return self._generator(self.decode(node.get("state"), depth + 1))
         if tag == "handle" and type(node.get("id")) is int and type(node.get("type")) is str:

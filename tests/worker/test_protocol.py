@@ -4,7 +4,6 @@ refused by the receiver before it is used, and nothing is ever unpickled."""
 from __future__ import annotations
 
 import ast
-import io
 import json
 import math
 import pickle
@@ -43,12 +42,6 @@ def round_trip(value, limits: ProtocolLimits = LIMITS):
 
 def raw_frame(message: dict, *arrays: bytes) -> list[bytes]:
     return [json.dumps(message).encode(), *arrays]
-
-
-def npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=allow_pickle)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("value", [
@@ -154,36 +147,61 @@ def test_frames_split_anywhere_reassemble():
 # -- refusals --------------------------------------------------------------------------------
 
 
-def test_pickled_object_array_is_refused_before_loading():
+def array_node(dtype, shape) -> dict:
+    return {"$": "nd", "p": 1, "dtype": dtype, "shape": shape}
+
+
+def decode_raw(node: dict, payload: bytes, limits: ProtocolLimits = LIMITS):
+    return unpack(raw_frame({"values": {"v": node}}, payload), limits=limits, handle=as_handle)[1]["v"]
+
+
+@pytest.mark.parametrize("dtype", ["|O", "O", "<U3", "|S4", "|V8", "<M8[s]", "<m8", "f8,f8", "[('a', '<f8')]",
+                                   "(2,)f8", "float64", 8, None])
+def test_object_structured_and_other_dtypes_are_refused_before_reading(dtype):
+    with pytest.raises(ProtocolError, match="dtype"):
+        decode_raw(array_node(dtype, [1]), b"\x00" * 8)
+
+
+def test_pickle_bytes_cannot_become_an_object():
+    """The only way to an ndarray is a numeric dtype over raw bytes: a pickle is just bytes."""
     class Boom:
         def __reduce__(self):
             return (exec, ("raise SystemExit('unpickled!')",))
 
-    payload = npy(np.array([Boom()], dtype=object), allow_pickle=True)
-    with pytest.raises(ProtocolError, match="dtype object is not allowed"):
-        unpack(raw_frame({"values": {"v": {"$": "nd", "p": 1}}}, payload), limits=LIMITS, handle=as_handle)
+    payload = pickle.dumps(Boom())
+    with pytest.raises(ProtocolError, match="dtype"):
+        decode_raw(array_node("|O", [1]), payload)
+    size = len(payload) - len(payload) % 8
+    got = decode_raw(array_node("<f8", [size // 8]), payload[:size])
+    assert got.dtype == np.float64 and got.shape == (size // 8,)
 
 
-def test_raw_pickle_bytes_are_not_an_array():
-    payload = pickle.dumps([1, 2, 3])
-    with pytest.raises(ProtocolError, match="bad .npy header"):
-        unpack(raw_frame({"values": {"v": {"$": "nd", "p": 1}}}, payload), limits=LIMITS, handle=as_handle)
+@pytest.mark.parametrize("shape", [[-1], [2.0], [True], "3", [[3]], [1] * 65, None])
+def test_malformed_shapes_are_refused(shape):
+    with pytest.raises(ProtocolError, match="shape"):
+        decode_raw(array_node("<f8", shape), b"")
 
 
-def test_structured_dtype_and_short_payload_are_refused():
-    structured = npy(np.zeros(2, dtype=[("a", "f8")]))
-    with pytest.raises(ProtocolError, match="not allowed"):
-        unpack(raw_frame({"values": {"v": {"$": "nd", "p": 1}}}, structured), limits=LIMITS, handle=as_handle)
-    short = npy(np.zeros(10))[:-8]
-    with pytest.raises(ProtocolError, match="header promises"):
-        unpack(raw_frame({"values": {"v": {"$": "nd", "p": 1}}}, short), limits=LIMITS, handle=as_handle)
+def test_payload_must_match_its_shape_and_dtype():
+    with pytest.raises(ProtocolError, match="payload has 72 bytes"):
+        decode_raw(array_node("<f8", [10]), np.zeros(9).tobytes())
+    with pytest.raises(ProtocolError, match="payload has 88 bytes"):
+        decode_raw(array_node("<f8", [10]), np.zeros(11).tobytes())
 
 
-def test_array_larger_than_the_limit_is_refused_from_its_header():
+def test_big_endian_and_fortran_arrays_arrive_native_and_c_ordered():
+    big = np.arange(6, dtype=">i4").reshape(2, 3)
+    assert decode_raw(array_node(">i4", [2, 3]), big.tobytes()).dtype == np.dtype("=i4")
+    got = round_trip(np.asfortranarray(np.arange(6.0).reshape(2, 3)))
+    assert got.flags.c_contiguous and np.array_equal(got, np.arange(6.0).reshape(2, 3))
+
+
+def test_array_larger_than_the_limit_is_refused_from_its_description():
     limits = ProtocolLimits(max_array_bytes=800)
-    header_only = npy(np.zeros(101))[:128]  # promises 808 bytes, sends none
     with pytest.raises(ProtocolError, match="array too large"):
-        unpack(raw_frame({"values": {"v": {"$": "nd", "p": 1}}}, header_only), limits=limits, handle=as_handle)
+        decode_raw(array_node("<f8", [101]), b"", limits)  # promises 808 bytes, sends none
+    with pytest.raises(ProtocolError, match="array too large"):
+        decode_raw(array_node("<f8", [2**40, 2**40]), b"", limits)
     assert round_trip(np.zeros(100), limits).shape == (100,)
 
 
@@ -245,7 +263,7 @@ def test_non_standard_or_malformed_json_is_refused(text):
 
 def test_worker_side_files_import_only_the_stdlib_and_numpy():
     """server.py and protocol.py are copied into the worker, which has no grader or reference."""
-    allowed = {"__future__", "argparse", "builtins", "importlib", "io", "json", "linecache", "math", "os", "struct", "sys",
+    allowed = {"__future__", "argparse", "builtins", "importlib", "io", "json", "linecache", "math", "os", "re", "struct", "sys",
                "traceback", "types", "warnings", "collections", "dataclasses", "pathlib", "numpy"}
     for name in ("server.py", "protocol.py"):
         tree = ast.parse((Path(protocol.__file__).parent / name).read_text())
