@@ -28,6 +28,7 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
             str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
             "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
             "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
+            *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
         ]
         if select:
             args += ["-m", select]
@@ -41,6 +42,12 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
     elif not plugin.order and exit_code != pytest.ExitCode.NO_TESTS_COLLECTED:
         problems.append("the hidden suite failed to collect: " + _tail(log.getvalue()))
     return plugin.ordered_results(), problems
+
+
+# Built-in plugins no hidden suite uses; each costs time on every test of every submission
+# (unraisableexception alone runs a full garbage collection at the end of each session).
+_UNUSED_PLUGINS = ("unraisableexception", "threadexception", "logging", "faulthandler", "junitxml",
+                   "pastebin", "doctest", "stepwise", "setuponly", "setupplan", "debugging", "legacypath")
 
 
 @contextlib.contextmanager
