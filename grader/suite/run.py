@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from _pytest.pathlib import module_name_from_path  # the naming of --import-mode=importlib
 
 from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin
@@ -21,20 +24,11 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
     configuration is kept out: the suite runs with an empty ini of its own.
     """
     plugin = SuitePlugin(context)
-    with tempfile.TemporaryDirectory(prefix="nnf-suite-") as scratch:
-        ini = Path(scratch) / "pytest.ini"
-        ini.write_text("[pytest]\n")
-        args = [
-            str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
-            "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
-            "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
-            *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
-        ]
-        if select:
-            args += ["-m", select]
-        log = io.StringIO()
-        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), _no_plugin_autoload():
-            exit_code = pytest.main(args, plugins=[plugin])
+    log = io.StringIO()
+    forget_suite_modules(suite_dir)
+    with suite_invocation(suite_dir, extra=("-m", select) if select else ()) as args, \
+            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        exit_code = pytest.main(args, plugins=[plugin])
     problems = list(plugin.problems)
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or (
             exit_code == pytest.ExitCode.INTERRUPTED):
@@ -42,6 +36,38 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
     elif not plugin.order and exit_code != pytest.ExitCode.NO_TESTS_COLLECTED:
         problems.append("the hidden suite failed to collect: " + _tail(log.getvalue()))
     return plugin.ordered_results(), problems
+
+
+def forget_suite_modules(suite_dir: Path) -> None:
+    """Drop from ``sys.modules`` what pytest would take for this suite's test modules.
+
+    pytest's importlib mode names a test module by its path within the suite
+    (``test_conv.py`` -> ``test_conv``) and reuses a module of that name it finds in
+    ``sys.modules``: a run would inherit the module of another suite with a file of the same
+    name, or the previous run's state, or an empty module whose import failed (its error gone).
+    """
+    root = Path(suite_dir).resolve()
+    names = {module_name_from_path(path, root) for path in root.rglob("*.py")}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name in names or (isinstance(path, str) and Path(path).resolve().is_relative_to(root)):
+            del sys.modules[name]
+
+
+@contextlib.contextmanager
+def suite_invocation(suite_dir: Path, *, extra: tuple[str, ...] = ()):
+    """The arguments of ``pytest.main`` for a hidden suite, valid inside the ``with``: an empty
+    ini of its own (the repository's pytest configuration stays out), no plugin autoload."""
+    with tempfile.TemporaryDirectory(prefix="nnf-suite-") as scratch, _no_plugin_autoload():
+        ini = Path(scratch) / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        yield [
+            str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
+            "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
+            "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
+            *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
+            *extra,
+        ]
 
 
 # Built-in plugins no hidden suite uses; each costs time on every test of every submission
@@ -65,4 +91,6 @@ def _no_plugin_autoload():
 
 
 def _tail(text: str, lines: int = 15) -> str:
+    """The end of pytest's output, without its timings: a record must not change between runs."""
+    text = re.sub(r" in \d+(\.\d+)?s( \(\d+:\d+:\d+\))?", "", text)
     return "\n".join(text.strip().splitlines()[-lines:])
