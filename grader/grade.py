@@ -19,6 +19,7 @@ from grader.extract import ExtractedSubmission, SubmissionError, extract_submiss
 from grader.records import SubmissionRecord
 from grader.suite.plugin import SuiteContext
 from grader.suite.run import run_suite
+from grader.suite.session import SuiteSession
 from grader.worker.client import Worker, WorkerStartError
 from grader.worker.limits import WorkerLimits
 
@@ -108,10 +109,30 @@ def _redact(results: list, problems: list[str], secret: str) -> tuple[list, list
             [clean(p) for p in problems])
 
 
+def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Worker | None) -> SuiteContext:
+    def no_worker(name, args, kwargs):
+        raise RuntimeError("this context only collects the suite; it grades no submission")
+
+    return SuiteContext(
+        assignment=bundle.slug, task_points=bundle.task_points, reference=bundle.reference,
+        seed_material=seed_material,
+        call=(lambda name, args, kwargs: worker.invoke(name, args, kwargs)) if worker else no_worker,
+        tolerances=bundle.tolerances, last_mutated=(lambda: worker.last_mutated) if worker else None)
+
+
+def open_suite_session(bundle: AssignmentBundle) -> SuiteSession:
+    """The bundle's hidden suite collected once, for ``grade_submission(..., suite=...)`` to
+    run submission after submission in this process."""
+    return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None))
+
+
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
-                     launcher=None, temp_root: Path | None = None) -> SubmissionRecord:
+                     launcher=None, temp_root: Path | None = None,
+                     suite: SuiteSession | None = None) -> SubmissionRecord:
     """Grade one file. Never raises for anything the student did; an unreadable file is graded
-    as an empty submission (every test "missing") with the reason in ``problems``."""
+    as an empty submission (every test "missing") with the reason in ``problems``.
+
+    suite: an ``open_suite_session(bundle)`` to reuse; the record is the same without it."""
     path = Path(submission.path)
     sha = _sha256(path)
     problems: list[str] = []
@@ -132,12 +153,8 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
         except Exception as error:  # the submission's own code broke the worker at load time
             problems.append(f"your code could not be loaded: {error}")
         problems.extend(_setup_problems(worker))
-        context = SuiteContext(
-            assignment=bundle.slug, task_points=bundle.task_points, reference=bundle.reference,
-            seed_material=seed_material,
-            call=lambda name, args, kwargs: worker.invoke(name, args, kwargs),
-            tolerances=bundle.tolerances, last_mutated=lambda: worker.last_mutated)
-        results, suite_problems = run_suite(bundle.suite_dir, context)
+        context = _suite_context(bundle, seed_material=seed_material, worker=worker)
+        results, suite_problems = suite.run(context) if suite else run_suite(bundle.suite_dir, context)
     extra = {}
     if suite_problems:
         extra["suite_problems"] = suite_problems

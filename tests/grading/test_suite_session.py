@@ -1,0 +1,134 @@
+"""A suite session grades submission after submission exactly as a fresh ``run_suite`` would."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from grader.suite.run import run_suite
+from grader.suite.session import SuiteSession
+from grader.worker.client import StudentException, StudentTimeout
+from tests.grading.tiny_suite import suite, tiny_context  # noqa: F401 - suite is a fixture
+
+
+def _not_implemented(x):
+    raise StudentException("NotImplementedError", "Task 07")
+
+
+def _timeout(x):
+    raise StudentTimeout(5.0)
+
+
+SUBMISSIONS = {
+    "correct": {"double": lambda x: x + x, "negate": np.negative},
+    "wrong sign": {"double": lambda x: -2 * x, "negate": _not_implemented},
+    "timeout": {"double": _timeout, "negate": lambda x: -x[:1]},
+    "empty": {},
+}
+
+
+@pytest.fixture
+def session(suite):
+    opened = SuiteSession(suite, tiny_context({}))
+    yield opened
+    opened.close()
+
+
+def test_each_submission_gets_what_a_fresh_run_gives_in_any_order(suite, session):
+    expected = {name: run_suite(suite, tiny_context(functions, seed=name)) for name, functions in SUBMISSIONS.items()}
+    for name in ["correct", "wrong sign", "correct", "empty", "timeout", "correct", "empty"]:
+        assert session.run(tiny_context(SUBMISSIONS[name], seed=name)) == expected[name], name
+    assert session.usable
+    scores = {name: sum(r.score for r in results) for name, (results, _) in expected.items()}
+    assert scores == {"correct": 6.0, "wrong sign": 0.0, "timeout": 1.0, "empty": 0.0}
+
+
+def test_the_rng_of_each_test_is_seeded_per_submission(session):
+    seen = {}
+
+    def recorder(seed):
+        def double(x):
+            seen.setdefault(seed, []).append(x.copy())
+            return 2 * x
+        return double
+
+    for seed in ("alice", "bob", "alice"):
+        session.run(tiny_context({"double": recorder(seed), "negate": np.negative}, seed=seed))
+    assert len(seen["alice"]) == 2 * len(seen["bob"]) == 4
+    assert np.array_equal(seen["alice"][0], seen["alice"][2])
+    assert not np.array_equal(seen["alice"][0], seen["bob"][0])
+
+
+def test_fixtures_and_module_setup_start_afresh_for_every_submission(tmp_path):
+    """A suite's own fixtures and setup_module run per submission, never shared across students."""
+    (tmp_path / "test_fresh.py").write_text(textwrap.dedent('''
+        import pytest
+
+        SEEN = []
+
+        def setup_module(module):
+            SEEN.clear()
+
+        @pytest.fixture(scope="module")
+        def answers():
+            return []
+
+        @pytest.mark.task07_double
+        def test_module_fixture_is_new(student, answers):
+            answers.append(student.double(1))
+            assert len(answers) == 1, "a module fixture leaked from another submission"
+
+        @pytest.mark.task07_negate
+        def test_setup_module_ran_again(student, answers):
+            SEEN.append(answers[0])
+            assert SEEN == [student.double(1)], "setup_module did not run for this submission"
+    '''))
+    opened = SuiteSession(tmp_path, tiny_context({}))
+    try:
+        for factor in (2, 3, 5):
+            results, problems = opened.run(tiny_context({"double": lambda x, f=factor: f * x}))
+            assert problems == [] and [r.status for r in results] == ["passed", "passed"], results
+    finally:
+        opened.close()
+
+
+def test_a_suite_that_does_not_collect_falls_back_to_a_fresh_run(tmp_path):
+    (tmp_path / "test_broken.py").write_text("def test_x(student):\n    pass\n\ndef broken(:\n")
+    opened = SuiteSession(tmp_path, tiny_context({}))
+    try:
+        assert not opened.usable
+        context = tiny_context({"double": lambda x: 2 * x})
+        results, problems = opened.run(context)
+        assert (results, problems) == run_suite(tmp_path, context)
+        assert any("could not run" in p and "error during collection" in p for p in problems), problems
+    finally:
+        opened.close()
+
+
+def test_what_hidden_tests_print_stays_out_of_the_graders_output(tmp_path, capfd):
+    (tmp_path / "test_loud.py").write_text(textwrap.dedent('''
+        import sys
+        import pytest
+
+        @pytest.mark.task07_double
+        def test_loud(student):
+            print("LOUD stdout")
+            print("LOUD stderr", file=sys.stderr)
+            assert student.double(1) == 2
+    '''))
+    opened = SuiteSession(tmp_path, tiny_context({}))
+    try:
+        results, _ = opened.run(tiny_context({"double": lambda x: 2 * x}))
+        assert [r.status for r in results] == ["passed"]
+    finally:
+        opened.close()
+    captured = capfd.readouterr()
+    assert "LOUD" not in captured.out + captured.err
+
+
+def test_a_closed_session_still_grades_through_a_fresh_run(suite):
+    opened = SuiteSession(suite, tiny_context({}))
+    opened.close()
+    assert not opened.usable
+    context = tiny_context(SUBMISSIONS["correct"])
+    assert opened.run(context) == run_suite(suite, context)
