@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from _pytest.runner import runtestprotocol  # as pytest-rerunfailures uses it, to re-run items
 
 from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin
@@ -62,7 +63,9 @@ class _SessionPlugin(SuitePlugin):
             try:
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
-                    item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                    # Straight to the setup/call/teardown protocol: no log hooks or terminal
+                    # progress, which nobody reads here (results come from makereport).
+                    runtestprotocol(item, log=False, nextitem=following)
                 job.done.put((self.ordered_results(), list(self.problems)))
             except BaseException as error:  # noqa: BLE001 - the session is spent; run() falls back
                 self.usable = False
