@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.discover import Submission, discover
-from grader.grade import AssignmentBundle, _sha256, grade_submission, open_suite_session
+from grader.grade import AssignmentBundle, _sha256, grade_submission, suite_session_for
 from grader.gradebook import Gradebook
 from grader.isolation import resolve_isolation
 from grader.outputs import write_outputs
 from grader.records import SubmissionRecord, TestResult
-from grader.suite.session import SuiteSession
 
 
 @dataclass
@@ -39,18 +38,12 @@ class BatchResult:
     """The output folder."""
 
 
-_SUITES: dict[Path, SuiteSession] = {}
-"""The hidden-suite session of each bundle this pool process has graded: collected once."""
-
-
 def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
     """Runs in a pool process; returns JSON so nothing richer than text crosses processes."""
     from grader.isolation import launcher_for
 
-    if bundle.suite_dir not in _SUITES:
-        _SUITES[bundle.suite_dir] = open_suite_session(bundle)
     record = grade_submission(submission, bundle, secret=secret, launcher=launcher_for(isolation),
-                              suite=_SUITES[bundle.suite_dir])
+                              suite=suite_session_for(bundle))
     return dataclasses.replace(record, extra={**record.extra, "isolation": isolation}).to_json()
 
 

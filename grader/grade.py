@@ -126,6 +126,27 @@ def open_suite_session(bundle: AssignmentBundle) -> SuiteSession:
     return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None))
 
 
+_SESSIONS: dict[str, tuple[tuple, SuiteSession]] = {}
+
+
+def _bundle_fingerprint(bundle: AssignmentBundle) -> tuple:
+    files = [bundle.suite_dir.parent / "manifest.json", *sorted(bundle.suite_dir.rglob("*.py"))]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+
+
+def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
+    """This process's session of the bundle's hidden suite: opened on first use, opened anew
+    when the bundle on disk has changed since (a rebuild into the same folder)."""
+    key = str(bundle.suite_dir.resolve())
+    fingerprint = _bundle_fingerprint(bundle)
+    known = _SESSIONS.get(key)
+    if known is None or known[0] != fingerprint:
+        if known is not None:
+            known[1].close()
+        _SESSIONS[key] = (fingerprint, open_suite_session(bundle))
+    return _SESSIONS[key][1]
+
+
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
                      launcher=None, temp_root: Path | None = None,
                      suite: SuiteSession | None = None) -> SubmissionRecord:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from grader.discover import Submission
 from grader.extract import extract_submission
-from grader.grade import AssignmentBundle, grade_submission
+from grader.grade import AssignmentBundle, grade_submission, suite_session_for
 from grader.records import SubmissionRecord
 
 _HEADER = re.compile(r"^#\s*(selftest|description|expect-lose|expect-feedback)\s*:\s*(.*?)\s*$")
@@ -118,7 +118,7 @@ def judge(case: SelfTestCase, record: SubmissionRecord) -> tuple[str, ...]:
 
 def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: Path, release_notebook: Path,
              secret: str = "selftest", scratch: Path | None = None) -> SelfTestOutcome:
-    """Grade one case and judge the grade."""
+    """Grade one case (with this process's session of the suite) and judge the grade."""
     with tempfile.TemporaryDirectory(prefix="nnf-selftest-", dir=scratch) as tmp:
         if case.name == "reference":
             path = source_notebook
@@ -128,6 +128,7 @@ def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: P
             path = Path(tmp) / f"{case.path.stem}.py"
             path.write_text(solution_module(source_notebook, list(bundle.task_points))
                             + "\n\n# ---- self-test override ----\n" + case.path.read_text())
-        record = grade_submission(Submission(case.name.replace(":", "-"), bundle.slug, path), bundle, secret=secret)
+        record = grade_submission(Submission(case.name.replace(":", "-"), bundle.slug, path), bundle, secret=secret,
+                                  suite=suite_session_for(bundle))
     reasons = judge(case, record)
     return SelfTestOutcome(case=case, record=record, ok=not reasons, reasons=reasons)

@@ -48,9 +48,10 @@ def forget_suite_modules(suite_dir: Path) -> None:
     """
     root = Path(suite_dir).resolve()
     names = {module_name_from_path(path, root) for path in root.rglob("*.py")}
+    prefixes = (str(root) + os.sep, str(Path(suite_dir).absolute()) + os.sep)
     for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        if name in names or (isinstance(path, str) and Path(path).resolve().is_relative_to(root)):
+        path = getattr(module, "__file__", None)  # as pytest imported it: no need to resolve
+        if name in names or (isinstance(path, str) and path.startswith(prefixes)):
             del sys.modules[name]
 
 

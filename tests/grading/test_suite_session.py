@@ -1,14 +1,17 @@
 """A suite session grades submission after submission exactly as a fresh ``run_suite`` would."""
 
+import os
 import textwrap
 
 import numpy as np
 import pytest
 
+from grader.grade import suite_session_for
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentException, StudentTimeout
 from tests.grading.tiny_suite import suite, tiny_context  # noqa: F401 - suite is a fixture
+from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 
 def _not_implemented(x):
@@ -132,3 +135,15 @@ def test_a_closed_session_still_grades_through_a_fresh_run(suite):
     assert not opened.usable
     context = tiny_context(SUBMISSIONS["correct"])
     assert opened.run(context) == run_suite(suite, context)
+
+
+def test_a_process_keeps_one_session_per_bundle_until_the_bundle_changes(tmp_path):
+    bundle = small_bundle(tmp_path, RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
+    first = suite_session_for(bundle)
+    assert suite_session_for(bundle) is first and first.usable
+    suite_file = bundle.suite_dir / "test_small.py"
+    suite_file.write_text(suite_file.read_text().replace("def test_tanh", "def test_tanh_renamed"))
+    os.utime(suite_file, ns=(1, 1))  # a rebuild within the same clock tick still changes the size
+    second = suite_session_for(bundle)
+    assert second is not first and second.usable and not first.usable
+    second.close()
