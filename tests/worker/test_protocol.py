@@ -273,3 +273,12 @@ def test_worker_side_files_import_only_the_stdlib_and_numpy():
                      if isinstance(node, ast.ImportFrom) and node.level == 0}
         assert imported <= allowed, (name, imported - allowed)
         assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
+
+
+def test_server_command_line_is_parsed_strictly():
+    from grader.worker.server import parse_arguments
+
+    assert parse_arguments(["--in", "5", "--out", "6", "--path", "/a", "--path", "/b"]) == (5, 6, ["/a", "/b"])
+    for bad in (["--in", "5"], ["--in", "5", "--out"], ["--in", "5", "--out", "6", "--evil", "x"]):
+        with pytest.raises(SystemExit):
+            parse_arguments(bad)
