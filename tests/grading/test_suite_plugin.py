@@ -8,7 +8,7 @@ import pytest
 from grader.suite.plugin import task_marker
 from grader.suite.run import run_suite
 from grader.worker.client import StudentException, StudentTimeout
-from tests.grading.tiny_suite import suite, tiny_context  # noqa: F401 - suite is a fixture
+from tests.grading.tiny_suite import recording_double, suite, tiny_context  # noqa: F401 - suite is a fixture
 
 def test_correct_submission_gets_full_marks(suite):
     results, problems = run_suite(suite, tiny_context({"double": lambda x: x + x, "negate": np.negative}))
@@ -44,14 +44,8 @@ def test_missing_timeout_and_property_messages(suite):
 def test_rng_is_seeded_per_student(suite):
     seen = {}
 
-    def record(seed):
-        def double(x):
-            seen.setdefault(seed, []).append(x.copy())
-            return 2 * x
-        return double
-
     for seed in ("alice", "alice", "bob"):
-        run_suite(suite, tiny_context({"double": record(seed), "negate": np.negative}, seed=seed))
+        run_suite(suite, tiny_context({"double": recording_double(seen, seed), "negate": np.negative}, seed=seed))
     assert np.array_equal(seen["alice"][0], seen["alice"][2])
     assert not np.array_equal(seen["alice"][0], seen["bob"][0])
 

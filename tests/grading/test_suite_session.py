@@ -10,7 +10,7 @@ from grader.grade import suite_session_for
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentException, StudentTimeout
-from tests.grading.tiny_suite import suite, tiny_context  # noqa: F401 - suite is a fixture
+from tests.grading.tiny_suite import recording_double, suite, tiny_context  # noqa: F401 - suite is a fixture
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 
@@ -49,14 +49,8 @@ def test_each_submission_gets_what_a_fresh_run_gives_in_any_order(suite, session
 def test_the_rng_of_each_test_is_seeded_per_submission(session):
     seen = {}
 
-    def recorder(seed):
-        def double(x):
-            seen.setdefault(seed, []).append(x.copy())
-            return 2 * x
-        return double
-
     for seed in ("alice", "bob", "alice"):
-        session.run(tiny_context({"double": recorder(seed), "negate": np.negative}, seed=seed))
+        session.run(tiny_context({"double": recording_double(seen, seed), "negate": np.negative}, seed=seed))
     assert len(seen["alice"]) == 2 * len(seen["bob"]) == 4
     assert np.array_equal(seen["alice"][0], seen["alice"][2])
     assert not np.array_equal(seen["alice"][0], seen["bob"][0])

@@ -52,3 +52,11 @@ def tiny_context(functions, seed="s"):
     return SuiteContext(assignment="07_tiny", task_points={"double": 4.0, "negate": 2.0},
                         reference={"double": "tiny_ref:double", "negate": "tiny_ref:negate"},
                         seed_material=seed, call=call)
+
+
+def recording_double(seen: dict, seed: str):
+    """A correct ``double`` that appends every input it gets to ``seen[seed]``."""
+    def double(x):
+        seen.setdefault(seed, []).append(x.copy())
+        return 2 * x
+    return double
