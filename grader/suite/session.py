@@ -7,9 +7,11 @@ submission. A ``SuiteSession`` pays that once. Its pytest runs in a thread of it
 it, so each submission still gets a complete run of the suite — every fixture set up and torn
 down, every module's setup run again — exactly as ``run_suite`` would give it.
 
-    session = SuiteSession(suite_dir)
+    session = SuiteSession(suite_dir, context)   # any context of the suite: collection needs its tasks
     results, problems = session.run(context)     # again and again, one context per submission
     session.close()
+
+``grader.grade.suite_session_for(bundle)`` keeps one per bundle in a process.
 
 Whatever the session cannot do (the suite does not collect, pytest stops), ``run`` does with a
 fresh ``run_suite``, so a caller never sees a difference but speed.
