@@ -98,12 +98,12 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
         # After a submission takes down a pool process (e.g. it killed its parent), the rest are
         # graded one per pool, so the next break names its culprit exactly.
         serial = False
+        context = multiprocessing.get_context("forkserver")
+        # The fork server imports the grading code once; each pool then starts in
+        # milliseconds instead of a third of a second (one pool per submission after a crash).
+        context.set_forkserver_preload(["grader.batch"])
         while pending:
             batch = list(pending.values())[:1] if serial else list(pending.values())
-            context = multiprocessing.get_context("forkserver")
-            # The fork server imports the grading code once; each pool then starts in
-            # milliseconds instead of a third of a second (one pool per submission after a crash).
-            context.set_forkserver_preload(["grader.batch"])
             with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context) as pool:
                 _check_pool(pool)
                 futures = {pool.submit(_grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}

@@ -131,7 +131,8 @@ _SESSIONS: dict[str, tuple[tuple, SuiteSession]] = {}
 
 def _bundle_fingerprint(bundle: AssignmentBundle) -> tuple:
     files = [bundle.suite_dir.parent / "manifest.json", *sorted(bundle.suite_dir.rglob("*.py"))]
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+    stats = [(str(f), f.stat()) for f in files if f.is_file()]
+    return tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
 
 def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
@@ -153,7 +154,8 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
     """Grade one file. Never raises for anything the student did; an unreadable file is graded
     as an empty submission (every test "missing") with the reason in ``problems``.
 
-    suite: an ``open_suite_session(bundle)`` to reuse; the record is the same without it."""
+    suite: the bundle's ``suite_session_for(bundle)`` (or ``open_suite_session``), to skip
+    pytest's start-up and collection; the record is the same without it."""
     path = Path(submission.path)
     sha = _sha256(path)
     problems: list[str] = []

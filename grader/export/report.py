@@ -31,7 +31,7 @@ def task_pass_rates(records: Sequence[SubmissionRecord]) -> dict[str, float]:
 
 
 def _figure(width: float, height: float):
-    # A bare Figure, not pyplot: no global backend or figure registry to touch, and half the import.
+    # A bare Figure, not pyplot: no global backend or figure registry to touch.
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height))
