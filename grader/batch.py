@@ -22,6 +22,7 @@ from grader.gradebook import Gradebook
 from grader.isolation import resolve_isolation
 from grader.outputs import write_outputs
 from grader.records import SubmissionRecord, TestResult
+from grader.worker import leftovers
 
 
 @dataclass
@@ -81,6 +82,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     id, the secret and the bundle.
     """
     isolation = resolve_isolation(isolation)
+    leftovers.sweep()  # folders and cgroups of graders that were killed outright
     submissions = discover([Path(p) for p in paths], bundle.slug)
     jobs = max(1, jobs or os.cpu_count() or 1)
     out.mkdir(parents=True, exist_ok=True)

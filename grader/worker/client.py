@@ -13,10 +13,7 @@ that one call. A worker that cannot start at all raises ``WorkerStartError``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
-import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.extract import CodeChunk, ExtractedSubmission, keep_definitions
+from grader.worker import leftovers
 from grader.worker.channel import Channel, ChannelDied, ChannelTimeout
 from grader.worker.errors import (
     InvalidResult,
@@ -117,7 +115,7 @@ class _Owned:
             self.log_channel.close_log()
             self.log_channel = None
         if self.base is not None:
-            _remove_tree(self.base)
+            leftovers.remove_tree(self.base)
             self.base = None
 
 
@@ -164,7 +162,8 @@ class Worker:
         if self._owned.channel is not None:
             return self.report
         if self._owned.base is None:
-            self._owned.base = Path(tempfile.mkdtemp(prefix="nnf-worker-", dir=self.temp_root))
+            self._owned.base = Path(tempfile.mkdtemp(prefix=leftovers.PREFIX, dir=self.temp_root))
+            leftovers.claim(self._owned.base)
         while True:
             if self.report.starts > self.limits.max_restarts:
                 raise StudentCrashed(f"the worker was restarted {self.limits.max_restarts} times; "
@@ -182,7 +181,7 @@ class Worker:
             self._owned.log_channel.close_log()
         self._generation += 1
         scratch, runtime = self._owned.base / "scratch", self._owned.base / "runtime"
-        _remove_tree(scratch)
+        leftovers.remove_tree(scratch)
         scratch.mkdir(mode=0o700)
         server, import_paths = install_runtime(runtime)
         channel = Channel.open(self.launcher, self.protocol_limits, log_dir=self.temp_root, python=sys.executable,
@@ -338,20 +337,6 @@ class Worker:
 
 def _label(chunk: CodeChunk) -> str:
     return "module" if chunk.kind == "module" else f"cell {chunk.cell_index + 1}"
-
-
-def _remove_tree(path: Path) -> None:
-    """rmtree that also removes what the student made read-only."""
-
-    def make_writable(function, target, _exc_info):
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-        with contextlib.suppress(OSError):
-            function(target)
-
-    if path.exists():
-        shutil.rmtree(path, onerror=make_writable)
 
 
 __all__ = ["CallOutput", "ChunkOutcome", "Handle", "InvalidResult", "LostHandle", "MissingFunction", "SetupReport",

@@ -44,6 +44,22 @@ def _own_paths() -> dict[str, str]:
     return paths
 
 
+def _keyed_cgroup_parents() -> list[tuple[str, Path]]:
+    """(hierarchy, this process's cgroup folder in it) for v2 and v1 ``pids`` mounts."""
+    own = _own_paths()
+    parents = []
+    for mount, kind, options in _mounts():
+        key = "" if kind == "cgroup2" else ("pids" if "pids" in options else None)
+        if key is not None and key in own:
+            parents.append((key, Path(mount + own[key].rstrip("/"))))
+    return parents
+
+
+def cgroup_parents() -> list[Path]:
+    """Where worker cgroups are made: this process's own cgroup in each usable hierarchy."""
+    return [parent for _, parent in _keyed_cgroup_parents()]
+
+
 class Cgroups:
     """The cgroups made for one worker (possibly none); add the worker, then kill them empty."""
 
@@ -52,14 +68,12 @@ class Cgroups:
 
     @classmethod
     def create(cls, name: str, max_processes: int) -> Cgroups:
-        own = _own_paths()
         made: list[Path] = []
         used: set[str] = set()
-        for mount, kind, options in _mounts():
-            key = "" if kind == "cgroup2" else ("pids" if "pids" in options else None)
-            if key is None or key not in own or key in used:
+        for key, parent in _keyed_cgroup_parents():
+            if key in used:
                 continue
-            directory = Path(mount + own[key].rstrip("/")) / name
+            directory = parent / name
             try:
                 directory.mkdir()
             except OSError:

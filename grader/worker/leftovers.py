@@ -1,0 +1,110 @@
+"""What a grader killed with SIGKILL leaves behind, and its removal by the next one.
+
+A worker's folder (``nnf-worker-*`` in the temp directory: scratch, runtime) and its cgroups
+(``nnf-worker-*`` next to the grader's own) are removed when the worker closes. A grader that
+is killed outright (OOM killer, CI timeout, ``kill -9``) cannot do that; its workers die with
+it, but the folders and empty cgroups stay. ``sweep`` removes them at the start of a batch.
+
+A folder is claimed by its grader with an ``owner`` file (pid and start time, so a reused pid
+does not keep it alive); one whose owner no longer runs is removed, one without an owner file
+only once it is older than any worker lives. A cgroup is removed only when it is empty (the
+kernel refuses otherwise) and old enough not to be one a running grader has just made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from grader.worker.tracking import cgroup_parents
+
+PREFIX = "nnf-worker-"
+OWNER_FILE = "owner"
+UNCLAIMED_AGE = 3600.0
+"""Seconds after which a worker folder without an owner file counts as left over."""
+CGROUP_AGE = 60.0
+"""Seconds after which an empty worker cgroup counts as left over."""
+
+
+def _start_time(pid: int) -> str | None:
+    """Field 22 of /proc/<pid>/stat (clock ticks since boot), or None if there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rpartition(")")[2].split()[19]
+
+
+def claim(folder: Path) -> None:
+    """Mark ``folder`` as this process's, for as long as it runs."""
+    (folder / OWNER_FILE).write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")
+
+
+def _owner_alive(folder: Path) -> bool | None:
+    """True/False for a claimed folder; None when it has no readable owner file."""
+    try:
+        pid_text, start = (folder / OWNER_FILE).read_text().split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return None
+    return _start_time(pid) == start
+
+
+def remove_tree(path: Path) -> None:
+    """Remove ``path`` whatever it is, read-only entries a student made included; a symlink is
+    removed itself, never followed."""
+
+    def make_writable(function, target, _exc_info):
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(target), 0o700)
+            if not os.path.islink(target):
+                os.chmod(target, 0o700)
+        with contextlib.suppress(OSError):
+            function(target)
+
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path, onerror=make_writable)
+
+
+def sweep_folders(temp_root: str | Path | None = None, *, unclaimed_age: float = UNCLAIMED_AGE) -> list[Path]:
+    """Remove this user's worker folders whose grader is gone; return them."""
+    removed = []
+    root = Path(temp_root or tempfile.gettempdir())
+    for folder in root.glob(f"{PREFIX}*"):
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
+            continue
+        alive = _owner_alive(folder)
+        if alive or (alive is None and time.time() - info.st_mtime < unclaimed_age):
+            continue
+        remove_tree(folder)
+        removed.append(folder)
+    return removed
+
+
+def sweep_cgroups(parents: list[Path] | None = None, *, min_age: float = CGROUP_AGE) -> list[Path]:
+    """Remove empty worker cgroups older than ``min_age`` seconds from ``parents`` (default:
+    where this process makes them); return them."""
+    removed = []
+    for parent in cgroup_parents() if parents is None else parents:
+        for group in parent.glob(f"{PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if time.time() - group.stat().st_mtime >= min_age:
+                    group.rmdir()  # EBUSY while a process is in it
+                    removed.append(group)
+    return removed
+
+
+def sweep(temp_root: str | Path | None = None) -> int:
+    """Remove what killed graders left behind; the number of folders and cgroups removed."""
+    return len(sweep_folders(temp_root)) + len(sweep_cgroups())
