@@ -11,4 +11,5 @@
               privilege drop, seccomp, then the server
     limits    ``WorkerLimits`` and the rlimits set in the child
     tracking  killing everything a worker started (cgroups, process group, environment marker)
+    leftovers the folders and cgroups of graders killed outright, swept at the next batch
 """
