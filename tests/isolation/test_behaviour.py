@@ -14,36 +14,11 @@ from grader.worker.client import StudentCrashed, StudentException, StudentTimeou
 from grader.worker.limits import WorkerLimits
 from grader.worker.namespace import SCRATCH_FILES, NamespaceLauncher
 from tests.isolation.helpers import REPO, processes_with, wait_until_gone
-from tests.worker.helpers import chunks
+from tests.worker.helpers import MISBEHAVING, chunks
 
 FAST = WorkerLimits(call_timeout=10, chunk_timeout=5, memory_bytes=1024**3, file_bytes=1024**2, max_processes=8)
 
-CODE = '''
-import numpy as np
-import os, subprocess, time
-
-def ok(x):
-    return 2 * x
-
-def spin():
-    while True:
-        pass
-
-def hard_exit():
-    os._exit(7)
-
-def segfault():
-    import ctypes
-    ctypes.string_at(0)
-
-def memory_bomb():
-    hoard = []
-    while True:
-        hoard.append(np.ones(10**7))
-
-def big_file():
-    with open("big.bin", "wb") as f:
-        f.write(b"x" * (4 * 1024**2))
+CODE = MISBEHAVING + '''
 
 def fill_scratch(size):
     written = 0
@@ -55,24 +30,6 @@ def fill_scratch(size):
     except OSError as error:
         return written, error.strerror
     return written, None
-
-def burn():
-    end = time.process_time() + 60
-    while time.process_time() < end:
-        pass
-
-def fork_burst(n):
-    made = 0
-    for _ in range(n):
-        try:
-            pid = os.fork()
-        except OSError:
-            break
-        if pid == 0:
-            time.sleep(600)
-            os._exit(0)
-        made += 1
-    return made
 
 def spawn(token):
     """A sleeper in a new session with an empty environment, and a double-forked daemon."""

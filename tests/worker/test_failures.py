@@ -20,27 +20,18 @@ from grader.worker.client import (
 )
 from grader.worker.launcher import ProcessLauncher
 from grader.worker.limits import WorkerLimits
-from tests.worker.helpers import alive, chunks, marked
+from tests.worker.helpers import MISBEHAVING, alive, chunks, marked
 
 FAST = WorkerLimits(call_timeout=10, chunk_timeout=1.0, memory_bytes=1024**3, file_bytes=1024**2,
                     max_processes=8)
 
-HOSTILE = '''
-import numpy as np
-import os, sys, signal, subprocess, time
-
-def ok(x):
-    return 2 * x
+HOSTILE = MISBEHAVING + '''
 
 def forward(x):
     return x, object()
 
 def backward(dout, cache):
     return dout
-
-def spin():
-    while True:
-        pass
 
 def stubborn():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -52,27 +43,6 @@ def stubborn():
         except BaseException:
             pass
 
-def hard_exit():
-    os._exit(7)
-
-def segfault():
-    import ctypes
-    ctypes.string_at(0)
-
-def memory_bomb():
-    hoard = []
-    while True:
-        hoard.append(np.ones(10**7))
-
-def big_file():
-    with open("big.bin", "wb") as f:
-        f.write(b"x" * (4 * 1024**2))
-
-def burn():
-    end = time.process_time() + 60
-    while time.process_time() < end:
-        pass
-
 def hide(clear_environment):
     """A child in a new session that tries to outlive grading, and a plain fork."""
     env = {} if clear_environment else None
@@ -82,19 +52,6 @@ def hide(clear_environment):
         time.sleep(600)
         os._exit(0)
     return [hidden.pid, pid, os.getpid()]
-
-def fork_burst(n):
-    made = 0
-    for _ in range(n):
-        try:
-            pid = os.fork()
-        except OSError:
-            break
-        if pid == 0:
-            time.sleep(600)
-            os._exit(0)
-        made += 1
-    return made
 
 def where():
     with open("note.txt", "w") as f:
