@@ -7,6 +7,7 @@ against it in this (trusted) process, and return its ``SubmissionRecord``.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import json
@@ -127,6 +128,13 @@ def open_suite_session(bundle: AssignmentBundle) -> SuiteSession:
 
 
 _SESSIONS: dict[str, tuple[tuple, SuiteSession]] = {}
+
+
+@atexit.register
+def _close_sessions() -> None:
+    """Let each session's pytest finish, so it removes its scratch folder itself."""
+    for _, session in _SESSIONS.values():
+        session.close()
 
 
 def _bundle_fingerprint(bundle: AssignmentBundle) -> tuple:

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = No
     """Run every test in ``suite_dir``; return the per-test results and the suite's problems.
 
     select: a pytest ``-m`` expression (e.g. one task's marker). The repository's own pytest
-    configuration is kept out: the suite runs with an empty ini of its own.
+    configuration is kept out (see ``suite_invocation``).
     """
     plugin = SuitePlugin(context)
     log = io.StringIO()
@@ -57,13 +56,12 @@ def forget_suite_modules(suite_dir: Path) -> None:
 
 @contextlib.contextmanager
 def suite_invocation(suite_dir: Path, *, extra: tuple[str, ...] = ()):
-    """The arguments of ``pytest.main`` for a hidden suite, valid inside the ``with``: an empty
-    ini of its own (the repository's pytest configuration stays out), no plugin autoload."""
-    with tempfile.TemporaryDirectory(prefix="nnf-suite-") as scratch, _no_plugin_autoload():
-        ini = Path(scratch) / "pytest.ini"
-        ini.write_text("[pytest]\n")
+    """The arguments of ``pytest.main`` for a hidden suite, valid inside the ``with``: no
+    configuration file (``-c /dev/null``: the repository's pytest settings stay out), no plugin
+    autoload. Nothing on disk: a pool process ends with os._exit and would leave it behind."""
+    with _no_plugin_autoload():
         yield [
-            str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir),
+            str(suite_dir), "-c", os.devnull, "--rootdir", str(suite_dir),
             "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
             "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
             *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),

@@ -1,6 +1,7 @@
 """A suite session grades submission after submission exactly as a fresh ``run_suite`` would."""
 
 import os
+import tempfile
 import textwrap
 
 import numpy as np
@@ -141,3 +142,17 @@ def test_a_process_keeps_one_session_per_bundle_until_the_bundle_changes(tmp_pat
     second = suite_session_for(bundle)
     assert second is not first and second.usable and not first.usable
     second.close()
+
+
+def test_a_session_keeps_nothing_on_disk(suite, tmp_path, monkeypatch):
+    """A pool process ends with os._exit: whatever a session kept on disk would stay there."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    opened = SuiteSession(suite, tiny_context({}))
+    try:
+        opened.run(tiny_context(SUBMISSIONS["correct"]))
+        run_suite(suite, tiny_context(SUBMISSIONS["correct"]))
+        assert list(scratch.iterdir()) == []
+    finally:
+        opened.close()
