@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _pytest.pathlib import module_name_from_path  # the naming of --import-mode=importlib
+from _pytest.pathlib import module_name_from_path  # --import-mode=importlib's naming
 
 from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin

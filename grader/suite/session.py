@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from _pytest.runner import runtestprotocol  # as pytest-rerunfailures uses it, to re-run items
+from _pytest.runner import runtestprotocol  # pytest-rerunfailures re-runs items with it
 
 from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from scipy.special import erf
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 SHAPES = [(7,), (3, 5), (1, 3, 4, 5)]  # 1-D, 2-D, 4-D with a batch of 1
@@ -311,10 +312,7 @@ def huge(rng):
 # -- calling the student -----------------------------------------------------------------------
 
 def pair(result, name):
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        f"{name} should return a tuple (out, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""))
-    return result
+    return returned(result, name, "out, cache")
 
 
 def forward(student, act, x, kw):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 # (x's shape, alpha's shape): 1-D, 2-D and 4-D with a batch of 1 with one slope; (N, C),
@@ -78,10 +79,7 @@ def problem(rng, x_shape, alpha_shape):
 
 
 def pair(result, name):
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        f"{name} should return a tuple {'(out, cache)' if name.endswith('forward') else '(dx, dalpha)'}; "
-        f"got {type(result).__name__}" + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""))
-    return result
+    return returned(result, name, "out, cache" if name.endswith("forward") else "dx, dalpha")
 
 
 def check_forward(student, ref, expect, x, alpha, what="out"):

@@ -9,6 +9,7 @@ that a forward bug is not charged twice.
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 # (N, shape of one example, M): batch of 1, a single output, more outputs than inputs, a
@@ -23,10 +24,7 @@ def layer(rng, n, shape, m):
 
 
 def pair(result, name):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (out, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "out, cache")
 
 
 @pytest.mark.task02_linear_forward
@@ -55,10 +53,7 @@ def backward_case(student, ref, rng, n, shape, m):
         _, cache = pair(student.linear_forward(x, w, b), "linear_forward")
     except (StudentError, AssertionError):
         cache = (x, w)
-    grads = student.linear_backward(dout, cache)
-    assert isinstance(grads, tuple) and len(grads) == 3, (
-        "linear_backward should return a tuple (dx, dw, db); got " + type(grads).__name__
-        + (f" of {len(grads)} items" if isinstance(grads, tuple) else ""))
+    grads = returned(student.linear_backward(dout, cache), "linear_backward", "dx, dw, db")
     expected = ref.linear_backward(dout, ref.linear_forward(x, w, b)[1])
     xf = x.reshape(n, -1)
     variants = {

@@ -5,16 +5,15 @@ naive formula."""
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 OUTPUTS = ["loss", "gradient"]
 SHAPES = [(1,), (7,), (4, 3), (1, 1), (2, 3, 2)]
 SHAPE_IDS = ["x".join(map(str, s)) for s in SHAPES]
 
 
 def loss_pair(result, name, grad_name):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (loss, {grad_name}); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, f"loss, {grad_name}")
 
 
 def score(expect, got, expected, output, grad_name, variants):

@@ -9,6 +9,7 @@ that a forward bug is not charged twice.
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 # (layer sizes D, M_1, ..., M_L; batch N): one layer (a linear map), two and three layers, square
@@ -30,10 +31,7 @@ def network(rng, sizes, n):
 
 
 def pair(result, name):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (scores, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "scores, cache")
 
 
 def forward_variant(x, params, *, relu_last=False, bias=True):

@@ -4,6 +4,8 @@ given (the training set's, applied to other data), constant columns, a single ro
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 OUTPUTS = ["z", "mean", "std"]
 
 
@@ -18,10 +20,7 @@ def columns(rng, n, d, *, constant=()):
 
 
 def triple(result):
-    assert isinstance(result, (tuple, list)) and len(result) == 3, (
-        "standardize should return a tuple (z, mean, std); got " + type(result).__name__
-        + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""))
-    return result
+    return returned(result, "standardize", "z, mean, std")
 
 
 def unbiased(x):

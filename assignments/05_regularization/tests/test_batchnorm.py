@@ -11,6 +11,7 @@ Running statistics: several steps, feeding back what the student returned.
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 EPS = 1e-5
@@ -19,17 +20,11 @@ IDS = ["N1-D3", "N2-D5", "N7-D4", "N16-D3", "N5-D1"]
 
 
 def pair(result, name="batchnorm_forward"):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (out, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "out, cache")
 
 
 def triple(result, name="batchnorm_backward"):
-    assert isinstance(result, tuple) and len(result) == 3, (
-        f"{name} should return a tuple (dx, dgamma, dbeta); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "dx, dgamma, dbeta")
 
 
 def layer(rng, n, d, offset=5.0):
@@ -265,9 +260,8 @@ def test_running_stats_over_steps(student, rng, expect, momentum, output):
     index = ["new_mean", "new_var"].index(output)
     mean, var = np.zeros(d), np.ones(d)
     for k, x in enumerate(batches, start=1):
-        result = student.batchnorm_running_stats(x, mean, var, momentum=momentum)
-        assert isinstance(result, tuple) and len(result) == 2, (
-            "batchnorm_running_stats should return a tuple (new_mean, new_var)")
+        result = returned(student.batchnorm_running_stats(x, mean, var, momentum=momentum),
+                          "batchnorm_running_stats", "new_mean, new_var")
         got = result[index]
         try:
             expect(got, expected[k - 1][index], name=f"{output} after batch {k} of {len(batches)}",
@@ -284,9 +278,7 @@ def test_running_stats_default_momentum(student, ref, rng, expect):
     """The default momentum is 0.1"""
     x = rng.standard_normal((6, 3)) * 2.0 + 1.0
     mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
-    result = student.batchnorm_running_stats(x, mean, var)
-    assert isinstance(result, tuple) and len(result) == 2, (
-        "batchnorm_running_stats should return a tuple (new_mean, new_var)")
+    result = returned(student.batchnorm_running_stats(x, mean, var), "batchnorm_running_stats", "new_mean, new_var")
     expected = ref.batchnorm_running_stats(x, mean, var)
     expect(result[0], expected[0], name="new_mean with the default momentum")
     expect(result[1], expected[1], name="new_var with the default momentum")

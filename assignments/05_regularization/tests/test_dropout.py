@@ -11,14 +11,12 @@ scored by their own tests.
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 
 def pair(result, name="dropout_forward"):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (out, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "out, cache")
 
 
 def generator(seed):

@@ -9,6 +9,7 @@ otherwise the documented (x_hat, gamma, inv_std), so that a forward bug is not c
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 EPS = 1e-5
@@ -17,17 +18,11 @@ IDS = ["N1-D4", "N3-D5", "N6-D2", "N4-D16", "N3-D1", "N5-D5"]
 
 
 def pair(result, name="layernorm_forward"):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (out, cache); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "out, cache")
 
 
 def triple(result, name="layernorm_backward"):
-    assert isinstance(result, tuple) and len(result) == 3, (
-        f"{name} should return a tuple (dx, dgamma, dbeta); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "dx, dgamma, dbeta")
 
 
 def layer(rng, n, d):

@@ -7,6 +7,8 @@ zeros mixed in (sign(0) = 0 for L1) and negatives; lam of several sizes, and lam
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 SHAPES = [(1,), (7,), (3, 4), (5, 1), (2, 3, 2, 2)]
 IDS = ["1", "7", "3x4", "5x1", "2x3x2x2"]
 
@@ -19,10 +21,7 @@ def weights(rng, shape, zeros=True):
 
 
 def penalty_pair(result, name):
-    assert isinstance(result, tuple) and len(result) == 2, (
-        f"{name} should return a tuple (penalty, dw); got {type(result).__name__}"
-        + (f" of {len(result)} items" if isinstance(result, tuple) else ""))
-    return result
+    return returned(result, name, "penalty, dw")
 
 
 def lam_for(rng):
