@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 # (lr0, step_size, gamma or None for the default 0.1)
 SCHEDULES = [(0.1, 3, 0.5), (1.0, 1, 0.9), (0.05, 5, None), (0.3, 4, 0.25)]
 SCHEDULE_IDS = ["step3-gamma0.5", "step1-gamma0.9", "step5-default", "step4-gamma0.25"]
@@ -82,10 +84,7 @@ MISTAKES = {
 
 
 def decision(result):
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        "early_stopping should return a tuple (should_stop, best_epoch); got " + type(result).__name__
-        + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""))
-    stop, best = result
+    stop, best = returned(result, "early_stopping", "should_stop, best_epoch")
     assert isinstance(stop, (bool, np.bool_)), f"should_stop should be a bool (True/False), got {type(stop).__name__}"
     assert isinstance(best, (int, np.integer)) and not isinstance(best, (bool, np.bool_)), (
         f"best_epoch should be an int, got {type(best).__name__}")

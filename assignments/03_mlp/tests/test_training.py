@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.protocol import Handle
 
 # (n, batch_size): a smaller last batch, an exact multiple, one batch of exactly n, a batch larger
@@ -135,10 +136,7 @@ def epoch_case(student, rng, sizes, n, batch_size, lr, *, scale=1.0):
     y = rng.integers(0, sizes[-1], size=n)
     seed = int(rng.integers(2**32))
     result = student.sgd_epoch(params, x, y, lr=lr, batch_size=batch_size, rng=np.random.default_rng(seed))
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        "sgd_epoch should return a tuple (new_params, mean_loss); got " + type(result).__name__
-        + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""))
-    new_params, mean_loss = result
+    new_params, mean_loss = returned(result, "sgd_epoch", "new_params, mean_loss")
     assert isinstance(new_params, dict), (
         f"new_params should be a dict with the keys of params, got {type(new_params).__name__}")
     missing = sorted(set(params) - set(new_params))

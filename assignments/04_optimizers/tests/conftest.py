@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
 from grader.worker.protocol import Handle
 
 
@@ -45,9 +46,7 @@ def follow(student, expect):
         w, state = np.array(w0, dtype=np.float64), None
         for k, (dw, h) in enumerate(zip(grads, hypers), start=1):
             result = getattr(student, name)(w, dw, state, **h)
-            assert isinstance(result, (tuple, list)) and len(result) == 2, (
-                f"{name} should return (new_w, state), a tuple of 2 items")
-            new_w, state = result
+            new_w, state = returned(result, name, "new_w, state")
             what = f"w after step {k} of {len(grads)}" if len(grads) > 1 else "new_w"
             try:
                 expect(new_w, expected[k - 1], name=what,

@@ -4,6 +4,8 @@ one array, all zeros, and the total norm it returns."""
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 pytestmark = pytest.mark.task04_clip_grad_norm
 
 SHAPES = [(3, 4), (4,), (2, 2, 3)]
@@ -33,9 +35,7 @@ def clipped_mistakes(grads, max_norm):
 
 def call(student, grads, max_norm):
     result = student.clip_grad_norm(grads, max_norm)
-    assert isinstance(result, (tuple, list)) and len(result) == 2, (
-        "clip_grad_norm should return (clipped, total_norm), a tuple of 2 items")
-    clipped, total_norm = result
+    clipped, total_norm = returned(result, "clip_grad_norm", "clipped, total_norm")
     assert isinstance(clipped, (list, tuple)) and len(clipped) == len(grads), (
         f"clipped should be a list with one array per gradient ({len(grads)}), got "
         + (f"{len(clipped)} items" if isinstance(clipped, (list, tuple)) else type(clipped).__name__))

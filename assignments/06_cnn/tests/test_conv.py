@@ -11,6 +11,8 @@ also cost the backward's points.
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 # id, x shape (N, C, H, W), filters (F, HH, WW), stride, pad
 CASES = [
     ("basic 3x3 same padding", (2, 3, 5, 5), (4, 3, 3), 1, 1),
@@ -34,9 +36,7 @@ def _inputs(rng, x_shape, filters):
 
 
 def _pair(result, name):
-    if not (isinstance(result, (tuple, list)) and len(result) == 2):
-        raise AssertionError(f"{name} should return (out, cache), a tuple of 2 items")
-    return result
+    return returned(result, name, "out, cache")
 
 
 def _check(expect, got, expected, *, name, kind="values", variants=None, shape_hint=""):
@@ -130,8 +130,7 @@ def _backward(student, ref, rng, case):
     expected_out, ref_cache = ref.conv2d_forward(x, w, b, stride=stride, pad=pad)
     dout = rng.standard_normal(expected_out.shape)
     grads = student.conv2d_backward_naive(dout, _student_cache(student, x, w, b, stride, pad))
-    if not (isinstance(grads, (tuple, list)) and len(grads) == 3):
-        raise AssertionError("conv2d_backward_naive should return (dx, dw, db), a tuple of 3 arrays")
+    grads = returned(grads, "conv2d_backward_naive", "dx, dw, db")
     return grads, ref.conv2d_backward(dout, ref_cache), (x, w, b, stride, pad, dout)
 
 
@@ -191,8 +190,7 @@ def test_backward_keeps_float64(student, rng):
     """float64 gradients"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
     grads = student.conv2d_backward_naive(rng.standard_normal((1, 2, 4, 4)), _student_cache(student, x, w, b, 1, 1))
-    if not (isinstance(grads, (tuple, list)) and len(grads) == 3):
-        raise AssertionError("conv2d_backward_naive should return (dx, dw, db), a tuple of 3 arrays")
+    grads = returned(grads, "conv2d_backward_naive", "dx, dw, db")
     for name, grad in zip(("dx", "dw", "db"), grads):
         dtype = getattr(grad, "dtype", None)
         assert dtype == np.float64, f"{name} has dtype {dtype}, expected float64 for float64 inputs"

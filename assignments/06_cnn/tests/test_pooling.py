@@ -11,6 +11,8 @@ the student's forward raises, the documented cache, which is the reference's).
 import numpy as np
 import pytest
 
+from grader.suite.returns import returned
+
 # id, x shape (N, C, H, W), pool_height, pool_width, stride
 CASES = [
     ("default 2x2 stride 2", (2, 3, 4, 4), 2, 2, 2),
@@ -27,9 +29,7 @@ SHAPE_HINT = " (H' = 1 + (H - pool_height) // stride rounded down, W' likewise; 
 
 
 def _pair(result, name):
-    if not (isinstance(result, (tuple, list)) and len(result) == 2):
-        raise AssertionError(f"{name} should return (out, cache), a tuple of 2 items")
-    return result
+    return returned(result, name, "out, cache")
 
 
 def _check(expect, got, expected, *, name, kind="values", variants=None, shape_hint=SHAPE_HINT):

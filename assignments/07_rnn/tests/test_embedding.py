@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
+from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 # (N, T, V, D)
@@ -12,10 +13,7 @@ SHAPE_IDS = ["N=T=1", "N=2,T=5", "D=1", "V=3 (many repeats)"]
 
 
 def pair(result, name):
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        return tuple(result)
-    got = f"{len(result)} items" if isinstance(result, (tuple, list)) else f"a {type(result).__name__}"
-    raise GradeFailure(f"{name} should return (out, cache), 2 items; got {got}")
+    return returned(result, name, "out, cache")
 
 
 def indices(rng, n, t, vocab, dtype=np.int64):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
+from grader.suite.returns import returned
 
 # (N, T, D, H)
 SHAPES = [(1, 4, 3, 5), (3, 1, 2, 4), (2, 6, 4, 4), (4, 3, 5, 2), (1, 1, 1, 1)]
@@ -18,13 +19,6 @@ def sequence_inputs(rng, n, t, d, h, *, scale=1.0):
     wh = 0.9 * rng.standard_normal((h, h)) / np.sqrt(h)
     b = 0.2 * rng.standard_normal(h)
     return x, h0, wx, wh, b
-
-
-def items(result, count, what):
-    if isinstance(result, (tuple, list)) and len(result) == count:
-        return tuple(result)
-    got = f"{len(result)} items" if isinstance(result, (tuple, list)) else f"a {type(result).__name__}"
-    raise GradeFailure(f"{what}; got {got}")
 
 
 def unroll(x, h0, wx, wh, b, *, recurrent=True):
@@ -75,7 +69,7 @@ def backward_variants(dh, x, h0, wx, wh, h, gradient):
 def test_forward_values(student, ref, rng, expect, shape):
     """every hidden state h on random inputs"""
     args = sequence_inputs(rng, *shape)
-    h, _ = items(student.rnn_forward(*args), 2, "rnn_forward should return (h, cache)")
+    h, _ = returned(student.rnn_forward(*args), "rnn_forward", "h, cache")
     expect(h, ref.rnn_forward(*args)[0], name="h", variants=forward_variants(*args))
 
 
@@ -83,7 +77,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 def test_forward_one_step_is_rnn_step(student, ref, rng, expect):
     """with T = 1, the sequence is one step"""
     x, h0, wx, wh, b = sequence_inputs(rng, 3, 1, 4, 5)
-    h, _ = items(student.rnn_forward(x, h0, wx, wh, b), 2, "rnn_forward should return (h, cache)")
+    h, _ = returned(student.rnn_forward(x, h0, wx, wh, b), "rnn_forward", "h, cache")
     expected = ref.rnn_step_forward(x[:, 0], h0, wx, wh, b)[0][:, None, :]
     expect(h, expected, name="h (T = 1)", variants=forward_variants(x, h0, wx, wh, b))
 
@@ -92,7 +86,7 @@ def test_forward_one_step_is_rnn_step(student, ref, rng, expect):
 def test_forward_large_inputs(student, ref, rng, expect):
     """h for large inputs (tanh saturates; exponentials overflow)"""
     args = sequence_inputs(rng, 2, 5, 3, 4, scale=1000.0)
-    h, _ = items(student.rnn_forward(*args), 2, "rnn_forward should return (h, cache)")
+    h, _ = returned(student.rnn_forward(*args), "rnn_forward", "h, cache")
     expect(h, ref.rnn_forward(*args)[0], name="h", variants=forward_variants(*args))
 
 
@@ -100,7 +94,7 @@ def test_forward_large_inputs(student, ref, rng, expect):
 @pytest.mark.weight(0.5)
 def test_forward_keeps_float64(student, rng):
     """float64 inputs give float64 hidden states"""
-    h, _ = items(student.rnn_forward(*sequence_inputs(rng, 2, 3, 3, 4)), 2, "rnn_forward should return (h, cache)")
+    h, _ = returned(student.rnn_forward(*sequence_inputs(rng, 2, 3, 3, 4)), "rnn_forward", "h, cache")
     dtype = np.asarray(h).dtype
     if dtype != np.float64:
         raise GradeFailure(f"h has dtype {dtype} for float64 inputs; keep float64 (np.zeros is float64)")
@@ -108,7 +102,7 @@ def test_forward_keeps_float64(student, rng):
 
 def _backward(student, ref, rng, expect, shape, gradient, *, last_step_only=False, scale=1.0):
     args = sequence_inputs(rng, *shape, scale=scale)
-    h, cache = items(student.rnn_forward(*args), 2, "rnn_forward should return (h, cache)")
+    h, cache = returned(student.rnn_forward(*args), "rnn_forward", "h, cache")
     expected_h, ref_cache = ref.rnn_forward(*args)
     if np.shape(h) != expected_h.shape or not np.allclose(h, expected_h, rtol=1e-6, atol=1e-8):
         raise GradeFailure("cannot check rnn_backward: your rnn_forward gives wrong values "
@@ -116,7 +110,7 @@ def _backward(student, ref, rng, expect, shape, gradient, *, last_step_only=Fals
     dh = rng.standard_normal(expected_h.shape)
     if last_step_only:  # a loss on the last state only, as in sequence classification
         dh[:, :-1] = 0.0
-    got = items(student.rnn_backward(dh, cache), 5, "rnn_backward should return (dx, dh0, dwx, dwh, db)")
+    got = returned(student.rnn_backward(dh, cache), "rnn_backward", "dx, dh0, dwx, dwh, db")
     index = GRADIENTS.index(gradient)
     expected = ref.rnn_backward(dh, ref_cache)[index]
     x, h0, wx, wh, _ = args

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
+from grader.suite.returns import returned
 
 # (N, D, H): a batch of 1, sizes of 1, D == H (where dwh computed from x has the right shape)
 SHAPES = [(1, 3, 4), (4, 5, 3), (3, 6, 6), (1, 1, 1), (2, 2, 7)]
@@ -18,13 +19,6 @@ def step_inputs(rng, n, d, h, *, scale=1.0):
     wh = rng.standard_normal((h, h)) / np.sqrt(h)
     b = 0.2 * rng.standard_normal(h)
     return x, h_prev, wx, wh, b
-
-
-def items(result, count, what):
-    if isinstance(result, (tuple, list)) and len(result) == count:
-        return tuple(result)
-    got = f"{len(result)} items" if isinstance(result, (tuple, list)) else f"a {type(result).__name__}"
-    raise GradeFailure(f"{what}; got {got}")
 
 
 def forward_variants(x, h_prev, wx, wh, b):
@@ -61,7 +55,7 @@ def backward_variants(dh_next, x, h_prev, wx, wh, h_next):
 def test_forward_values(student, ref, rng, expect, shape):
     """h_next on random inputs"""
     args = step_inputs(rng, *shape)
-    h_next, _ = items(student.rnn_step_forward(*args), 2, "rnn_step_forward should return (h_next, cache)")
+    h_next, _ = returned(student.rnn_step_forward(*args), "rnn_step_forward", "h_next, cache")
     expect(h_next, ref.rnn_step_forward(*args)[0], name="h_next", variants=forward_variants(*args))
 
 
@@ -69,7 +63,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 def test_forward_large_inputs(student, ref, rng, expect):
     """h_next for large inputs (tanh saturates; exponentials overflow)"""
     args = step_inputs(rng, 3, 4, 5, scale=1000.0)
-    h_next, _ = items(student.rnn_step_forward(*args), 2, "rnn_step_forward should return (h_next, cache)")
+    h_next, _ = returned(student.rnn_step_forward(*args), "rnn_step_forward", "h_next, cache")
     expect(h_next, ref.rnn_step_forward(*args)[0], name="h_next")
 
 
@@ -77,8 +71,7 @@ def test_forward_large_inputs(student, ref, rng, expect):
 @pytest.mark.weight(0.5)
 def test_forward_keeps_float64(student, rng):
     """float64 inputs give a float64 h_next"""
-    h_next, _ = items(student.rnn_step_forward(*step_inputs(rng, 2, 3, 4)), 2,
-                      "rnn_step_forward should return (h_next, cache)")
+    h_next, _ = returned(student.rnn_step_forward(*step_inputs(rng, 2, 3, 4)), "rnn_step_forward", "h_next, cache")
     dtype = np.asarray(h_next).dtype
     if dtype != np.float64:
         raise GradeFailure(f"h_next has dtype {dtype} for float64 inputs; keep float64")
@@ -86,14 +79,13 @@ def test_forward_keeps_float64(student, rng):
 
 def _backward(student, ref, rng, expect, shape, gradient, *, scale=1.0):
     args = step_inputs(rng, *shape, scale=scale)
-    h_next, cache = items(student.rnn_step_forward(*args), 2, "rnn_step_forward should return (h_next, cache)")
+    h_next, cache = returned(student.rnn_step_forward(*args), "rnn_step_forward", "h_next, cache")
     expected_h, _ = ref.rnn_step_forward(*args)
     if np.shape(h_next) != expected_h.shape or not np.allclose(h_next, expected_h, rtol=1e-6, atol=1e-8):
         raise GradeFailure("cannot check rnn_step_backward: your rnn_step_forward gives wrong values "
                            "(its cache feeds the backward); fix rnn_step_forward first")
     dh_next = rng.standard_normal(expected_h.shape)
-    got = items(student.rnn_step_backward(dh_next, cache), 5,
-                "rnn_step_backward should return (dx, dh_prev, dwx, dwh, db)")
+    got = returned(student.rnn_step_backward(dh_next, cache), "rnn_step_backward", "dx, dh_prev, dwx, dwh, db")
     expected = ref.rnn_step_backward(dh_next, ref.rnn_step_forward(*args)[1])
     x, h_prev, wx, wh, _ = args
     variants = backward_variants(dh_next, x, h_prev, wx, wh, expected_h)[gradient]

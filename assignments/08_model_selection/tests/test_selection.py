@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
+from grader.suite.returns import returned
 
 
 def regression_data(rng, n, x_shape=(3,), y_shape=()):
@@ -113,10 +114,7 @@ ORDER_HINT = ("combinations go in itertools.product order over the names sorted 
 
 def search_result(got):
     """(best_params, results) from the student's return value, or a GradeFailure naming the problem."""
-    if not (isinstance(got, (tuple, list)) and len(got) == 2):
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
-        raise GradeFailure(f"grid_search should return (best_params, results), 2 items; got {what}")
-    best, results = got
+    best, results = returned(got, "grid_search", "best_params, results")
     if not isinstance(best, dict):
         raise GradeFailure(f"best_params is a {type(best).__name__}, expected the params dict of the best combination")
     if not isinstance(results, (list, tuple)):

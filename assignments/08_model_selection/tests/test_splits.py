@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
+from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 
@@ -27,9 +28,7 @@ SPLIT_HINT = ("cut p = rng.permutation(N) as test = p[:n_test], val = p[n_test:n
 
 
 def three_sets(got, n_samples):
-    if not isinstance(got, (tuple, list)) or len(got) != 3:
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
-        raise GradeFailure(f"train_val_test_split should return (train_idx, val_idx, test_idx), 3 arrays; got {what}")
+    got = returned(got, "train_val_test_split", "train_idx, val_idx, test_idx")
     sets = []
     for label, part in zip(("train_idx", "val_idx", "test_idx"), got):
         try:
