@@ -29,6 +29,15 @@ def _requirements_digest() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
+def _excluded_packages() -> list[str]:
+    """The packages pyproject.toml overrides away with a marker that never holds."""
+    import tomllib  # here, not at the top: Python 3.10 must get the version message, not an ImportError
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    overrides = config.get("tool", {}).get("uv", {}).get("override-dependencies", [])
+    return [o.partition(";")[0].strip() for o in overrides if 'sys_platform == "never"' in o]
+
+
 def bootstrap() -> Path:
     """Create or refresh ``.venv`` and return its Python."""
     if sys.version_info < (3, 11):
@@ -45,6 +54,8 @@ def bootstrap() -> Path:
             _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
         # Compiled bytecode up front: every sandboxed worker and notebook kernel imports numpy anew.
         _run(BIN / "uv", "pip", "install", "--quiet", "--compile-bytecode", "--python", python, "-e", ".")
+        if excluded := _excluded_packages():  # an older .venv may still have them
+            _run(BIN / "uv", "pip", "uninstall", "--quiet", "--python", python, *excluded)
         STAMP.write_text(digest)
     return python
 
