@@ -51,6 +51,14 @@ def _owner_alive(folder: Path) -> bool | None:
         pid = int(pid_text)
     except (OSError, ValueError):
         return None
+    if start == "None":  # no /proc where it was claimed: the pid alone must do
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # it exists, as another user's process
+        return True
     return _start_time(pid) == start
 
 

@@ -94,3 +94,11 @@ def test_empty_old_worker_cgroups_go_and_busy_ones_stay():
         for parent in parents:
             for group in (parent / f"{leftovers.PREFIX}busy", parent / f"{leftovers.PREFIX}empty", parent):
                 Cgroups._remove(group)
+
+
+def test_without_a_start_time_the_pid_alone_decides(tmp_path):
+    """Where /proc is missing, a claim has no start time; a running pid keeps its folder."""
+    mine = _folder(tmp_path, "no-proc-mine", f"{os.getpid()} None\n")
+    gone = _folder(tmp_path, "no-proc-gone", f"{_dead_owner().split()[0]} None\n")
+    assert leftovers.sweep_folders(tmp_path) == [gone]
+    assert mine.exists()
