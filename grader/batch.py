@@ -157,7 +157,10 @@ def _interruptible():
 def _output_lock(out: Path):
     """One ``course grade`` at a time per output folder: a second one fails at once, in one line."""
     lock_path = out / ".grading.lock"
-    handle = open(lock_path, "a+")
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write to the output folder ({error.strerror or error})") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -175,9 +178,13 @@ def _output_lock(out: Path):
         handle.close()
 
 
+GRADEBOOK_BUSY_SECONDS = 30.0
+"""How long a write to the gradebook waits for another process's transaction before failing."""
+
+
 def _open_gradebook(path: Path) -> Gradebook:
     try:
-        return Gradebook(path)
+        return Gradebook(path, busy_seconds=GRADEBOOK_BUSY_SECONDS)
     except sqlite3.DatabaseError as error:
         raise GradebookError(f"{path}: cannot be used as a gradebook ({error}); it was left as it is") from None
 

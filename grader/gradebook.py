@@ -34,10 +34,11 @@ CREATE TABLE IF NOT EXISTS submissions (
 class Gradebook:
     """A SQLite gradebook file; a context manager that closes the connection."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, busy_seconds: float = 30.0):
+        """busy_seconds: how long a write waits for another process's transaction to end."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db = sqlite3.connect(self.path, timeout=busy_seconds, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)

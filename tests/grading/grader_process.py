@@ -58,3 +58,25 @@ def descendants(pid: int) -> dict[int, str]:
                     found[child] = start
                     frontier.append(child)
     return found
+
+
+def still_running(processes: dict[int, str], *, within: float = 10.0) -> dict[int, bytes]:
+    """Which of ``processes`` (pid -> start time) still run ``within`` seconds from now
+    (pid -> command line); a reused pid, with another start time, does not count."""
+    import time
+
+    from grader.worker.leftovers import start_time
+
+    deadline = time.monotonic() + within
+    while True:
+        alive = [pid for pid, start in processes.items() if start_time(pid) == start]
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    found = {}
+    for pid in alive:
+        try:
+            found[pid] = Path(f"/proc/{pid}/cmdline").read_bytes()[:120]
+        except OSError:
+            pass
+    return found
