@@ -68,6 +68,7 @@ class AssignmentBundle:
             cpu_seconds=int(limits.get("cpu_seconds", 120)),
             memory_bytes=int(limits.get("memory_mb", 2048)) * 1024**2,
             output_chars=int(limits.get("output_bytes", 65536)) // 2,
+            submission_seconds=float(limits.get("submission_seconds", 120.0)),
         )
         tolerances = {kind: Tolerance(**value) for kind, value in manifest.get("tolerances", {}).items()}
         return cls(
