@@ -17,10 +17,13 @@ _MARKDOWN_SPECIAL = set("\\`*[]|~")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def markdown_text(text: str) -> str:
+def markdown_text(text: str, *, limit: int | None = None) -> str:
     """Inline Markdown that renders as ``text`` itself: HTML (``<script>``, ``<img onerror>``) as
     entities, emphasis/links/code/table pipes backslash-escaped, line breaks as ``<br>`` so a
-    list item or table row stays one line."""
+    list item or table row stays one line. limit: at most that many characters of ``text``
+    (an ellipsis marks the cut)."""
+    if limit is not None and len(text) > limit:
+        text = text[: max(0, limit - 1)].rstrip() + "…"
     out = []
     for i, char in enumerate(text):
         if char in "&<>":

@@ -79,7 +79,7 @@ def write_report(records: Sequence[SubmissionRecord], out_dir: Path, *, title: s
         lines += [f"## {slug}", "", f"{len(subset)} submissions, mean score {mean:.2f} / {subset[0].max_score:g}.", "",
                   "| student | score | status | problems |", "|---|---|---|---|"]
         for r in subset:
-            problems = markdown_text("; ".join(r.problems)[:200])
+            problems = markdown_text("; ".join(r.problems), limit=200)
             lines.append(f"| {markdown_text(r.student)} | {r.score:g} / {r.max_score:g} | {r.status} | {problems} |")
         hardest = sorted(rates.items(), key=lambda kv: kv[1])[:5]
         lines += ["", "Hardest tests: " + ", ".join(f"{n} ({100 * v:.0f}%)" for n, v in hardest), "",
