@@ -18,10 +18,10 @@ from pathlib import Path
 
 from grader.discover import Submission, discover
 from grader.grade import AssignmentBundle, _sha256, grade_submission, suite_session_for
-from grader.gradebook import Gradebook
 from grader.isolation import resolve_isolation
 from grader.outputs import write_outputs
 from grader.records import SubmissionRecord, TestResult
+from grader.regrade import RegradeDiff, open_gradebook, record_regrade
 from grader.worker import leftovers
 
 
@@ -37,6 +37,8 @@ class BatchResult:
     """Students whose unchanged submission was already in the gradebook."""
     out: Path | None = None
     """The output folder."""
+    regrade: RegradeDiff | None = None
+    """What this run changed for students graded before (None: nobody was regraded)."""
 
 
 def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
@@ -74,9 +76,12 @@ def _killed_grader_record(submission: Submission, bundle: AssignmentBundle, sha:
 
 
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
-                jobs: int | None = None, force: bool = False, isolation: str = "auto",
+                jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
                 on_progress: Callable[[str, SubmissionRecord | None], None] | None = None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
+
+    A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
+    dry_run: regrade everything, write only the regrade diff (gradebook and exports untouched).
 
     Results do not depend on ``jobs``: each record depends only on the submission, the student
     id, the secret and the bundle.
@@ -87,11 +92,12 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     jobs = max(1, jobs or os.cpu_count() or 1)
     out.mkdir(parents=True, exist_ok=True)
     result = BatchResult(records=[], out=out)
-    with Gradebook(out / "gradebook.sqlite") as book:
+    with open_gradebook(out / "gradebook.sqlite", dry_run=dry_run) as book:
+        previous = book.records(bundle.slug)  # kept for the regrade diff, before any is replaced
         pending: dict[str, tuple[Submission, str]] = {}
         for submission in submissions:
             sha = _sha256(submission.path)
-            if not force and book.get(submission.student, bundle.slug, sha) is not None:
+            if not (force or dry_run) and book.get(submission.student, bundle.slug, sha) is not None:
                 result.skipped.append(submission.student)
                 if on_progress:
                     on_progress(submission.student, None)
@@ -124,5 +130,8 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                     if on_progress:
                         on_progress(submission.student, record)
         result.records = book.records(bundle.slug)
-    write_outputs(result.records, out, title=title or bundle.title)
+    if not dry_run:
+        write_outputs(result.records, out, title=title or bundle.title)
+    result.regrade = record_regrade(previous, result.records, result.graded, out / bundle.slug,
+                                    assignment=bundle.slug, dry_run=dry_run)
     return result

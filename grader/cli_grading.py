@@ -41,6 +41,8 @@ def grade_command(
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
     config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Regrade everything and write only the regrade "
+                                          "diff (regrade.md/.csv): gradebook and exports untouched.")] = _GRADE["dry_run"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -56,7 +58,7 @@ def grade_command(
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, on_progress=on_progress)
+                                    isolation=isolation, config=config, dry_run=dry_run, on_progress=on_progress)
     except _USER_ERRORS as error:
         _fail(error)
     table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
@@ -66,7 +68,12 @@ def grade_command(
         table.add_row(record.student, f"{record.score:g} / {record.max_score:g}", record.status,
                       str(len(record.problems)) if record.problems else "")
     Console().print(table)
-    Console().print(f"outputs in {result.out / assignment} (gradebook: {result.out / 'gradebook.sqlite'})")
+    if result.regrade is not None:
+        Console().print(f"regrade: {result.regrade.summary}: {result.out / assignment / 'regrade.md'}", highlight=False)
+    if dry_run:
+        Console().print("dry run: the gradebook, records, feedback and exports are unchanged")
+    else:
+        Console().print(f"outputs in {result.out / assignment} (gradebook: {result.out / 'gradebook.sqlite'})")
 
 
 @app.command("selftest")

@@ -24,12 +24,13 @@ def bundle_for(*, assignment: str, config: str | Path = "course.toml", build_dir
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, on_progress=None) -> BatchResult:
-    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``."""
+          build_dir: Path | None = None, dry_run: bool = False, on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``
+    (dry_run: regrade all, write only the regrade diff)."""
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
                        title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, on_progress=on_progress)
+                       isolation=isolation, dry_run=dry_run, on_progress=on_progress)
 
 
 def _run_case_job(args) -> SelfTestOutcome:
