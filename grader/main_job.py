@@ -18,6 +18,7 @@ from grader.batch import grade_batch
 from grader.build.pipeline import build_course
 from grader.config import ConfigError, load_course
 from grader.diagnose import Tolerance
+from grader.export.markdown_text import markdown_text
 from grader.export.misconceptions import course_misconceptions_markdown, misconceptions
 from grader.grade import AssignmentBundle
 from grader.regrade import RegradeDiff
@@ -73,8 +74,8 @@ def run(*, config: Path = Path("course.toml"), out: Path = Path("out"), jobs: in
               f"With the \"values\" tolerance loosened to rtol = {DEMO_TOLERANCE.rtol:g}, atol = "
               f"{DEMO_TOLERANCE.atol:g}: **{diff.summary}**. The gradebook and exports are unchanged; the diff is "
               f"`grades/{first.slug}/regrade.md` (and `.csv`).", ""]
-    lines += [f"- {c.student}: {c.old_score:g} → {c.new_score:g} ({', '.join(sorted({t.task for t in c.tests}))})"
-              for c in diff.changes]
+    lines += [f"- {markdown_text(c.student)}: {c.old_score:.4g} → {c.new_score:.4g} "
+              f"({markdown_text(', '.join(sorted({t.task for t in c.tests})))})" for c in diff.changes]
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n")
     print(f"course report: {report}")
