@@ -213,7 +213,8 @@ class SuitePlugin:
                 status, message = "grader_error", f"the hidden test could not start: {call.excinfo.typename}"
             else:
                 status, message = classify_exception(call.excinfo.value, GradeFailure)
-                diagnosis = getattr(call.excinfo.value, "mistake", "") if status == "failed" else ""
+                failure = call.excinfo.value
+                diagnosis = failure.mistake if isinstance(failure, GradeFailure) else ""
             score = max_score if status == "passed" else 0.0
             self.results[item.nodeid] = TestResult(
                 name=name, task=task, score=score, max_score=max_score, status=status,
