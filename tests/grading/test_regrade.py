@@ -181,6 +181,10 @@ def test_a_changed_tolerance_regraded_dry_then_for_real(tmp_path, monkeypatch):
     (tmp_path / "subs").mkdir()
     for student, code in STUDENTS.items():
         (tmp_path / "subs" / f"{student}.py").write_text("import numpy as np\n\n" + code)
+    refused = CliRunner().invoke(app, ["grade", "01_activations", "subs", "--out", "grades", "--dry-run",
+                                       "--config", str(course)])
+    message = " ".join(refused.output.split())  # rich wraps a long line
+    assert refused.exit_code == 2 and "does not exist yet" in message and "Traceback" not in message
     _grade(course)
     out = tmp_path / "grades"
     assert not (out / "01_activations" / "regrade.md").exists()  # first grading: nothing to compare
