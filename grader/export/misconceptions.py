@@ -47,7 +47,8 @@ class Mistake:
     share: float
     """``students`` over the assignment's students."""
     example: TestResult
-    """One test that showed it (the first student's, in student order): its feedback."""
+    """One test that showed it, its feedback anonymised: a visible test if there is one (the
+    first student's, in student order)."""
 
     @property
     def named(self) -> bool:
@@ -107,8 +108,8 @@ def misconceptions(records: Sequence[SubmissionRecord]) -> MisconceptionTable:
         for test in record.tests:
             tasks.setdefault(test.task)
             label = _label(test)
-            if label is not None:
-                mine.setdefault((test.task, label), _anonymised(test, record.student))
+            if label is not None and _better_example(test, mine.get((test.task, label))):
+                mine[(test.task, label)] = _anonymised(test, record.student)
             elif test.status in _NOT_ATTEMPTED:
                 idle.add(test.task)
         for key, example in mine.items():
@@ -117,11 +118,17 @@ def misconceptions(records: Sequence[SubmissionRecord]) -> MisconceptionTable:
             not_attempted[task] = not_attempted.get(task, 0) + 1
     order = {task: i for i, task in enumerate(tasks)}
     students = len(records)
-    mistakes = sorted((Mistake(task, name, len(examples), len(examples) / students, examples[0])
+    mistakes = sorted((Mistake(task, name, len(examples), len(examples) / students,
+                               next((e for e in examples if e.visibility == "visible"), examples[0]))
                        for (task, name), examples in seen.items()),
                       key=lambda m: (order[m.task], -m.students, m.name))
     return MisconceptionTable(assignment=next(iter(slugs), ""), students=students, tasks=tuple(tasks),
                               mistakes=tuple(mistakes), not_attempted=not_attempted)
+
+
+def _better_example(test: TestResult, kept: TestResult | None) -> bool:
+    """The first test that shows a mistake, unless a later one is feedback students can see."""
+    return kept is None or (kept.visibility != "visible" and test.visibility == "visible")
 
 
 def _anonymised(test: TestResult, student: str) -> TestResult:

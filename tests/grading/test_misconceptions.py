@@ -73,6 +73,15 @@ def test_the_example_is_anonymised_feedback_students_saw():
     assert "Not attempted (stub or missing function), students per function: `linear_backward` 2." in text
 
 
+def test_the_example_is_one_students_could_see_when_there_is_one():
+    hidden = _test("linear_backward", "failed", "transposed", "hidden one", visibility="hidden")
+    seen = _test("linear_backward", "failed", "transposed", "visible one")
+    table = misconceptions([_record("ada", hidden), _record("bob", hidden, seen)])
+    assert table.mistakes[0].students == 2 and table.mistakes[0].example.output == "visible one"
+    only_hidden = misconceptions([_record("ada", hidden)])
+    assert "(a hidden test)" in misconceptions_markdown(only_hidden)
+
+
 def test_student_text_is_escaped_in_markdown():
     hostile = [_record("ada", _test("linear_forward", "failed", "<script>x</script> | *", "<img src=x>"))]
     text = misconceptions_markdown(misconceptions(hostile))
