@@ -108,10 +108,11 @@ def misconceptions(records: Sequence[SubmissionRecord]) -> MisconceptionTable:
         for test in record.tests:
             tasks.setdefault(test.task)
             label = _label(test)
-            if label is not None and _better_example(test, mine.get((test.task, label))):
+            if label is None:
+                if test.status in _NOT_ATTEMPTED:
+                    idle.add(test.task)
+            elif _better_example(test, mine.get((test.task, label))):
                 mine[(test.task, label)] = _anonymised(test, record.student)
-            elif test.status in _NOT_ATTEMPTED:
-                idle.add(test.task)
         for key, example in mine.items():
             seen.setdefault(key, []).append(example)
         for task in idle:
