@@ -64,17 +64,12 @@ class StudentChange:
     """False when the student handed in a new file since: the change is not the tests' alone."""
     tests: tuple[TestChange, ...]
     """The tests behind the change, in suite order."""
+    tasks: dict[str, tuple[float, float]]
+    """Function -> (points before, points after), for the functions whose points changed."""
 
     @property
     def delta(self) -> float:
         return self.new_score - self.old_score
-
-    def task_scores(self, previous: SubmissionRecord, current: SubmissionRecord) -> dict[str, tuple[float, float]]:
-        """Function -> (points before, points after), for the functions whose points changed."""
-        before, after = _task_totals(previous), _task_totals(current)
-        tasks = list(dict.fromkeys([*after, *before]))
-        return {t: (before.get(t, 0.0), after.get(t, 0.0)) for t in tasks
-                if abs(before.get(t, 0.0) - after.get(t, 0.0)) > _EPS}
 
 
 @dataclass(frozen=True)
@@ -89,10 +84,6 @@ class RegradeDiff:
     """Students with at least one test's points changed, sorted by student."""
     feedback_only: tuple[str, ...]
     """Students whose points did not move but whose feedback did (a status or diagnosis)."""
-    previous: Mapping[str, SubmissionRecord]
-    """The compared students' records before."""
-    current: Mapping[str, SubmissionRecord]
-    """The compared students' records after."""
     dry_run: bool = False
     """True when nothing was written: the gradebook and every export are as they were."""
 
@@ -112,6 +103,12 @@ class RegradeDiff:
         if moved:
             line += f"; {moved} more with points moved between tests, same total"
         return line
+
+
+def _task_changes(before: SubmissionRecord, after: SubmissionRecord) -> dict[str, tuple[float, float]]:
+    old, new = _task_totals(before), _task_totals(after)
+    return {t: (old.get(t, 0.0), new.get(t, 0.0)) for t in dict.fromkeys([*new, *old])
+            if abs(old.get(t, 0.0) - new.get(t, 0.0)) > _EPS}
 
 
 def _task_totals(record: SubmissionRecord) -> dict[str, float]:
@@ -164,12 +161,12 @@ def regrade_diff(*, previous: Mapping[str, SubmissionRecord], current: Sequence[
         tests, feedback = _test_changes(before, now)
         if tests:
             changes.append(StudentChange(student, before.score, now.score, now.max_score,
-                                         before.submission_sha256 == now.submission_sha256, tuple(tests)))
+                                         before.submission_sha256 == now.submission_sha256, tuple(tests),
+                                         _task_changes(before, now)))
         elif feedback or before.problems != now.problems:
             feedback_only.append(student)
     return RegradeDiff(assignment=next(iter(slugs), ""), compared=tuple(sorted(after)), changes=tuple(changes),
-                       feedback_only=tuple(feedback_only), previous={s: previous[s] for s in after},
-                       current=after, dry_run=dry_run)
+                       feedback_only=tuple(feedback_only), dry_run=dry_run)
 
 
 def _points(value: float) -> str:
@@ -205,8 +202,7 @@ def regrade_markdown(diff: RegradeDiff) -> str:
     lines += ["", "## Per function", "", "| student | function | before | after | tests behind it |",
               "|---|---|---|---|---|"]
     for c in diff.changes:
-        tasks = c.task_scores(diff.previous[c.student], diff.current[c.student])
-        for task, (old, new) in tasks.items():
+        for task, (old, new) in c.tasks.items():
             behind = "; ".join(f"{esc(t.test, limit=90)} ({t.old_status} → {t.new_status})"
                                for t in c.tests if t.task == task)
             lines.append(f"| {esc(c.student)} | {markdown_code(task)} | {_points(old)} | {_points(new)} | {behind} |")

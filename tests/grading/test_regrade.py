@@ -52,7 +52,7 @@ def test_who_changed_by_how_much_and_which_tests():
     assert [(c.student, c.old_score, c.new_score) for c in diff.changes] == [("ada", 1.0, 2.0), ("bob", 2.0, 1.0)]
     ada = diff.changes[0]
     assert [(t.test, t.old_status, t.new_status) for t in ada.tests] == [("tanh: values", "failed", "passed")]
-    assert ada.task_scores(BEFORE["ada"], AFTER[0]) == {"tanh_forward": (0.0, 1.0)}
+    assert ada.tasks == {"tanh_forward": (0.0, 1.0)}
     assert ada.same_submission
     assert diff.feedback_only == ("dee",)
 
