@@ -34,6 +34,7 @@ from grader.gradebook import Gradebook
 from grader.isolation import resolve_isolation
 from grader.outputs import OutputError, write_outputs
 from grader.records import SubmissionRecord, grader_error_reason
+from grader.regrade import RegradeDiff, open_gradebook, record_regrade
 from grader.worker import leftovers
 
 
@@ -49,6 +50,8 @@ class BatchResult:
     """Students whose unchanged submission was already in the gradebook."""
     out: Path | None = None
     """The output folder."""
+    regrade: RegradeDiff | None = None
+    """What this run changed for students graded before (None: nobody was regraded)."""
 
     @property
     def grader_errors(self) -> list[SubmissionRecord]:
@@ -182,9 +185,9 @@ GRADEBOOK_BUSY_SECONDS = 30.0
 """How long a write to the gradebook waits for another process's transaction before failing."""
 
 
-def _open_gradebook(path: Path) -> Gradebook:
+def _open_gradebook(path: Path, *, dry_run: bool):
     try:
-        return Gradebook(path, busy_seconds=GRADEBOOK_BUSY_SECONDS)
+        return open_gradebook(path, dry_run=dry_run, busy_seconds=GRADEBOOK_BUSY_SECONDS)
     except sqlite3.DatabaseError as error:
         raise GradebookError(f"{path}: cannot be used as a gradebook ({error}); it was left as it is") from None
 
@@ -198,9 +201,12 @@ def _put(book: Gradebook, record: SubmissionRecord) -> None:
 
 
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
-                jobs: int | None = None, force: bool = False, isolation: str = "auto",
+                jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
                 on_progress: Callable[[str, SubmissionRecord | None], None] | None = None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
+
+    A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
+    dry_run: regrade everything, write only the regrade diff (gradebook and exports untouched).
 
     Results do not depend on ``jobs``: each record depends only on the submission, the student
     id, the secret and the bundle. No submission can stop the batch: what fails while grading
@@ -217,11 +223,13 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     except OSError as error:
         raise OutputError(f"{out}: cannot create the output folder ({error.strerror or error})") from None
     result = BatchResult(records=[], out=out)
-    with _output_lock(out), _open_gradebook(out / "gradebook.sqlite") as book, _interruptible() as received:
+    with _output_lock(out), _open_gradebook(out / "gradebook.sqlite", dry_run=dry_run) as book, \
+            _interruptible() as received:
+        previous = book.records(bundle.slug)  # kept for the regrade diff, before any is replaced
         pending: dict[str, tuple[Submission, str]] = {}
         for submission in submissions:
             sha = submission_sha256(submission.path)
-            known = None if force else book.get(submission.student, bundle.slug, sha)
+            known = None if (force or dry_run) else book.get(submission.student, bundle.slug, sha)
             if known is not None and known.status != "grader_error":
                 result.skipped.append(submission.student)
                 if on_progress:
@@ -266,6 +274,9 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                 raise
             pool.shutdown(wait=True)
         result.records = book.records(bundle.slug)
-        result.records = write_outputs(result.records, out, title=title or bundle.title,
-                                       on_failure=lambda record: _put(book, record))
+        if not dry_run:
+            result.records = write_outputs(result.records, out, title=title or bundle.title,
+                                           on_failure=lambda record: _put(book, record))
+    result.regrade = record_regrade(previous, result.records, result.graded, out / bundle.slug,
+                                    assignment=bundle.slug, dry_run=dry_run)
     return result

@@ -59,6 +59,8 @@ def grade_command(
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
     config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Regrade everything and write only the regrade "
+                                          "diff (regrade.md/.csv): gradebook and exports untouched.")] = _GRADE["dry_run"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -74,7 +76,7 @@ def grade_command(
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, on_progress=on_progress)
+                                    isolation=isolation, config=config, dry_run=dry_run, on_progress=on_progress)
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:
@@ -86,7 +88,12 @@ def grade_command(
         table.add_row(terminal_text(record.student), f"{record.score:g} / {record.max_score:g}", record.status,
                       str(len(record.problems)) if record.problems else "")
     Console().print(table)
-    typer.echo(f"{_summary(result)} (gradebook: {result.out / 'gradebook.sqlite'})")
+    if result.regrade is not None:
+        Console().print(f"regrade: {result.regrade.summary}: {result.out / assignment / 'regrade.md'}", highlight=False)
+    if dry_run:
+        typer.echo("dry run: the gradebook, records, feedback and exports are unchanged")
+    else:
+        typer.echo(f"{_summary(result)} (gradebook: {result.out / 'gradebook.sqlite'})")
     if result.grader_errors:
         raise typer.Exit(GRADER_ERRORS)
 

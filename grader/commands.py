@@ -30,8 +30,9 @@ class BadArguments(ValueError):
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, on_progress=None) -> BatchResult:
-    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
+          build_dir: Path | None = None, dry_run: bool = False, on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``
+    (dry_run: regrade all, write only the regrade diff).
 
     Every argument is checked before anything is written: bad input leaves no trace."""
     if isolation not in ISOLATION_LEVELS:
@@ -43,7 +44,7 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
                        title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, on_progress=on_progress)
+                       isolation=isolation, dry_run=dry_run, on_progress=on_progress)
 
 
 def _run_case_job(args) -> SelfTestOutcome:

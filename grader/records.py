@@ -61,6 +61,10 @@ class TestResult:
     """Feedback for the student: the diagnosis; never the hidden inputs or the secret."""
     visibility: str = "visible"
     """Gradescope visibility: visible, hidden, after_due_date or after_published."""
+    diagnosis: str = ""
+    """The named mistake a failed test recognised (e.g. ``transposed``, ``2 times too large``,
+    a hidden test's known wrong variant), the same words for every student who made it; empty
+    when the test passed or the failure has no name. The misconception report counts these."""
 
     def __post_init__(self) -> None:
         _clean_fields(self, {"name": NAME_CHARS, "task": ID_CHARS, "status": ID_CHARS,
