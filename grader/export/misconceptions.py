@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.export.markdown_text import markdown_code, markdown_text
+from grader.export.escape import markdown_code, markdown_text
 from grader.records import SubmissionRecord, TestResult
 
 NO_DIAGNOSIS = "wrong values (no diagnosis)"

@@ -86,6 +86,7 @@ def test_markdown_escapes_keep_ordinary_text_readable():
     assert markdown_text("a|b\nc") == "a\\|b<br>c"
     assert markdown_text("<b>&") == "&lt;b&gt;&amp;"
     assert markdown_code("x`y") == "``x`y``"
+    assert markdown_text("abcdefghij", limit=5) == "abcd…" and markdown_text("abc", limit=5) == "abc"
 
 
 def test_csv_cells_follow_owasp():
