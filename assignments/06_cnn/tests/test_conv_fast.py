@@ -114,6 +114,13 @@ def _check(expect, got, expected, *, name, kind="values", variants=None, shape_h
     expect(got, expected, name=name, kind=kind, variants=variants)
 
 
+def require_float64(names, values):
+    for name, value in zip(names, values):
+        dtype = getattr(value, "dtype", None)
+        if dtype != np.float64:
+            raise GradeFailure(f"{name} has dtype {dtype}, expected float64 for float64 inputs")
+
+
 def _out(student, x, w, b, **hyper):
     out, _ = returned(student.conv2d_forward(x, w, b, **hyper), "conv2d_forward", "out, cache")
     return out
@@ -153,9 +160,7 @@ def test_forward_a_realistic_layer(student, ref, rng, expect):
 def test_forward_keeps_float64(student, rng):
     """float64 in, float64 out"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
-    dtype = getattr(_out(student, x, w, b, stride=1, pad=1), "dtype", None)
-    if dtype != np.float64:
-        raise GradeFailure(f"out has dtype {dtype}, expected float64 for float64 inputs")
+    require_float64(["out"], [_out(student, x, w, b, stride=1, pad=1)])
 
 
 @pytest.mark.task06_conv2d_forward
@@ -224,11 +229,7 @@ def test_backward_equals_naive(student, ref, rng, expect, case, gradient):
 def test_backward_keeps_float64(student, ref, rng):
     """float64 gradients"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
-    grads = _grads(student, rng.standard_normal((1, 2, 4, 4)), *_cache(student, ref, x, w, b, 1, 1))
-    for name, grad in zip(GRADIENTS, grads):
-        dtype = getattr(grad, "dtype", None)
-        if dtype != np.float64:
-            raise GradeFailure(f"{name} has dtype {dtype}, expected float64 for float64 inputs")
+    require_float64(GRADIENTS, _grads(student, rng.standard_normal((1, 2, 4, 4)), *_cache(student, ref, x, w, b, 1, 1)))
 
 
 @pytest.mark.task06_conv2d_backward

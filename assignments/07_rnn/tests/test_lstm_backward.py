@@ -131,6 +131,22 @@ def _close(got, expected) -> bool:
         return False
 
 
+def require_float64(names, values):
+    for name, value in zip(names, values):
+        dtype = getattr(value, "dtype", None)
+        if dtype != np.float64:
+            raise GradeFailure(f"{name} has dtype {dtype} for float64 inputs; keep float64")
+
+
+def require_unchanged_cache(expect, names, first, second, expected, function):
+    """Both calls right: a second call on the same cache must give the same gradients."""
+    for name, got, again, want in zip(names, first, second, expected):
+        expect(got, want, name=name, kind="gradients")
+        if not np.array_equal(np.asarray(again), np.asarray(got)):
+            raise GradeFailure(f"a second call on the same cache gave a different {name}: {function} changed "
+                               f"the arrays of its cache in place (work on copies)")
+
+
 # ---- lstm_step_backward ---------------------------------------------------------------------------
 
 def _own_cache(call_forward, reference_forward, outputs):
@@ -182,9 +198,12 @@ def _step_backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, ups
         found = lstm_with(x[:, None], h_prev, c_prev, wx, wh, b, dh_next[:, None], dc_next, **mistake)
         return {**found, "dx": found["dx"][:, 0]}
 
+    extra = {}
+    if gradient in ("dh_prev", "dc_prev"):
+        extra[f"{gradient} is all zeros: it is what this step sends back to the previous one"] = np.zeros((n, hidden))
     index = STEP_GRADIENTS.index(gradient)
     expect(got[index], expected[index], name=gradient, kind="gradients",
-           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient))
+           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient, extra=extra))
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -217,11 +236,8 @@ def test_step_backward_saturated(student, ref, rng, expect, gradient):
 def test_step_backward_keeps_float64(student, ref, rng):
     """float64 inputs give float64 gradients"""
     args = step_inputs(rng, 2, 3, 4)
-    grads = _step_grads(student, np.ones((2, 4)), np.ones((2, 4)), *_step_cache(student, ref, args))
-    for name, grad in zip(STEP_GRADIENTS, grads):
-        dtype = getattr(grad, "dtype", None)
-        if dtype != np.float64:
-            raise GradeFailure(f"{name} has dtype {dtype} for float64 inputs; keep float64")
+    require_float64(STEP_GRADIENTS, _step_grads(student, np.ones((2, 4)), np.ones((2, 4)),
+                                                *_step_cache(student, ref, args)))
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -234,11 +250,7 @@ def test_step_backward_leaves_its_inputs_alone(student, ref, rng, expect):
     first = _step_grads(student, dh_next, dc_next, cache, why)
     second = _step_grads(student, dh_next, dc_next, cache, why)
     expected = ref.lstm_step_backward(dh_next, dc_next, ref.lstm_step_forward(*args)[2])
-    for name, got, again, want in zip(STEP_GRADIENTS, first, second, expected):
-        expect(got, want, name=name, kind="gradients")
-        if not np.array_equal(np.asarray(again), np.asarray(got)):
-            raise GradeFailure(f"a second call on the same cache gave a different {name}: lstm_step_backward "
-                               f"changed the arrays of its cache in place (work on copies)")
+    require_unchanged_cache(expect, STEP_GRADIENTS, first, second, expected, "lstm_step_backward")
 
 
 # ---- lstm_forward ----------------------------------------------------------------------------------
@@ -290,9 +302,7 @@ def test_forward_large_inputs(student, ref, rng, expect):
 @pytest.mark.weight(0.5)
 def test_forward_keeps_float64(student, rng):
     """float64 inputs give float64 hidden states"""
-    dtype = np.asarray(_h(student, sequence_inputs(rng, 2, 3, 3, 4))).dtype
-    if dtype != np.float64:
-        raise GradeFailure(f"h has dtype {dtype} for float64 inputs; keep float64 (np.zeros is float64)")
+    require_float64(["h"], [_h(student, sequence_inputs(rng, 2, 3, 3, 4))])
 
 
 @pytest.mark.task07_lstm_forward
@@ -379,10 +389,7 @@ def test_backward_keeps_float64(student, ref, rng):
     """float64 inputs give float64 gradients"""
     args = sequence_inputs(rng, 2, 3, 3, 4)
     grads = _sequence_grads(student, np.ones((2, 3, 4)), *_sequence_cache(student, ref, args))
-    for name, grad in zip(SEQUENCE_GRADIENTS, grads):
-        dtype = getattr(grad, "dtype", None)
-        if dtype != np.float64:
-            raise GradeFailure(f"{name} has dtype {dtype} for float64 inputs; keep float64")
+    require_float64(SEQUENCE_GRADIENTS, grads)
 
 
 @pytest.mark.task07_lstm_backward
@@ -395,8 +402,4 @@ def test_backward_leaves_its_inputs_alone(student, ref, rng, expect):
     first = _sequence_grads(student, dh, cache, why)
     second = _sequence_grads(student, dh, cache, why)
     expected = ref.lstm_backward(dh, ref.lstm_forward(*args)[1])
-    for name, got, again, want in zip(SEQUENCE_GRADIENTS, first, second, expected):
-        expect(got, want, name=name, kind="gradients")
-        if not np.array_equal(np.asarray(again), np.asarray(got)):
-            raise GradeFailure(f"a second call on the same cache gave a different {name}: lstm_backward "
-                               f"changed the arrays of its cache in place (work on copies)")
+    require_unchanged_cache(expect, SEQUENCE_GRADIENTS, first, second, expected, "lstm_backward")

@@ -13,7 +13,8 @@ def lstm_forward(x, h0, wx, wh, b):
     gates = np.zeros((n, t_len, 4 * hidden))
     h_prev = h0
     for t in range(t_len):
-        h_prev, c_t, (_, _, _, _, _, i, f, o, g, _) = lstm_step_forward(x[:, t], h_prev, np.zeros((n, hidden)), wx, wh, b)
+        zeros = np.zeros((n, hidden))
+        h_prev, c_t, (_, _, _, _, _, i, f, o, g, _) = lstm_step_forward(x[:, t], h_prev, zeros, wx, wh, b)
         h[:, t], c[:, t] = h_prev, c_t
         gates[:, t] = np.concatenate([i, f, o, g], axis=1)
     return h, (x, h0, wx, wh, h, c, gates)
