@@ -566,8 +566,9 @@ with skip_if_not_implemented():
 # The vanilla RNN's curve is a straight line on the log scale: the gradient shrinks by the same
 # factor at every step back, and 60 steps back there is nothing left to learn from. An LSTM whose
 # forget gates start half closed ($b_f = 0$, $f \approx 0.5$) is not better: $\operatorname{diag}(f)$ with
-# $f \approx 0.5$ also shrinks the gradient geometrically. The open forget gate ($b_f = 3$) keeps it
-# at the same order of magnitude over the whole sequence. This is why implementations initialise
+# $f \approx 0.5$ also shrinks the gradient geometrically. With $b_f = 1$ ($f \approx 0.73$) it shrinks
+# more slowly, and the open forget gate ($b_f = 3$) keeps it at the same order of magnitude over
+# the whole sequence. This is why implementations initialise
 # the forget bias to 1 or more, and why the network can learn, per unit, how long to remember.
 #
 # ### Learning a delayed copy
