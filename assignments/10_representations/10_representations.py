@@ -398,8 +398,8 @@ def train_tied(x, k, steps=1000, seed=0):
     losses = []
     for _ in range(steps):
         x_hat, cache = tied_autoencoder_forward(x, w, b_enc, b_dec)
-        loss, dx_hat = reconstruction_loss(x_hat, x)
-        _, dw, db_enc, db_dec = tied_autoencoder_backward(dx_hat, cache)
+        loss, dloss = reconstruction_loss(x_hat, x)
+        _, dw, db_enc, db_dec = tied_autoencoder_backward(dloss, cache)
         w, b_enc, b_dec = w - step * dw, b_enc - step * db_enc, b_dec - step * db_dec
         losses.append(loss)
     return (w, b_enc, b_dec), losses
@@ -457,8 +457,8 @@ def init_autoencoder(k, rng, d=64):
 
 def plain_step(batch_x, params, rng):
     x_hat, cache = autoencoder_forward(batch_x, *params)
-    loss, dx_hat = reconstruction_loss(x_hat, batch_x)
-    return loss, autoencoder_backward(dx_hat, cache)[1:]
+    loss, dloss = reconstruction_loss(x_hat, batch_x)
+    return loss, autoencoder_backward(dloss, cache)[1:]
 
 
 def show_rows(rows, titles):
