@@ -13,6 +13,18 @@ SHAPES = [(1, 4, 2), (5, 6, 3), (3, 4, 4), (4, 3, 1), (2, 7, 5)]
 SHAPE_IDS = ["N=1", "N=5,D>K", "D=K", "K=1", "N=2,D=7,K=5"]
 
 
+def forward_for_backward(student, ref, forward, args):
+    """(the student's cache, the reference x_hat and cache) once the student's forward is right:
+    a backward is graded on the cache of the student's own forward."""
+    x_hat, cache = returned(getattr(student, forward)(*args), forward, "x_hat, cache")
+    want_hat, ref_cache = getattr(ref, forward)(*args)
+    if np.shape(x_hat) != want_hat.shape or not np.allclose(x_hat, want_hat, rtol=1e-6, atol=1e-8):
+        backward = forward.replace("_forward", "_backward")
+        raise GradeFailure(f"cannot check {backward}: your {forward} gives wrong values (its cache feeds the "
+                           f"backward); fix {forward} first")
+    return cache, want_hat, ref_cache
+
+
 # -- reconstruction loss -----------------------------------------------------------------------
 
 def loss_variants(x_hat, x):
@@ -89,11 +101,7 @@ def tied_backward_variants(x, w, z, dx_hat):
 
 def tied_backward(student, ref, rng, expect, shape, gradient):
     x, w, b_enc, b_dec = args = tied_inputs(rng, *shape)
-    x_hat, cache = returned(student.tied_autoencoder_forward(*args), "tied_autoencoder_forward", "x_hat, cache")
-    want_hat, ref_cache = ref.tied_autoencoder_forward(*args)
-    if np.shape(x_hat) != want_hat.shape or not np.allclose(x_hat, want_hat, rtol=1e-6, atol=1e-8):
-        raise GradeFailure("cannot check tied_autoencoder_backward: your tied_autoencoder_forward gives wrong values "
-                           "(its cache feeds the backward); fix tied_autoencoder_forward first")
+    cache, want_hat, ref_cache = forward_for_backward(student, ref, "tied_autoencoder_forward", args)
     dx_hat = rng.standard_normal(want_hat.shape)
     got = returned(student.tied_autoencoder_backward(dx_hat, cache), "tied_autoencoder_backward", "dx, dw, db_enc, db_dec")
     want = ref.tied_autoencoder_backward(dx_hat, ref_cache)
@@ -191,11 +199,7 @@ AE_GRADIENTS = ["dx", "dw1", "db1", "dw2", "db2"]
 def test_autoencoder_backward(student, ref, rng, expect, shape, gradient):
     """one gradient of the non-linear autoencoder, through your forward's cache"""
     args = ae_inputs(rng, *shape)
-    x_hat, cache = returned(student.autoencoder_forward(*args), "autoencoder_forward", "x_hat, cache")
-    want_hat, ref_cache = ref.autoencoder_forward(*args)
-    if np.shape(x_hat) != want_hat.shape or not np.allclose(x_hat, want_hat, rtol=1e-6, atol=1e-8):
-        raise GradeFailure("cannot check autoencoder_backward: your autoencoder_forward gives wrong values "
-                           "(its cache feeds the backward); fix autoencoder_forward first")
+    cache, want_hat, ref_cache = forward_for_backward(student, ref, "autoencoder_forward", args)
     dx_hat = rng.standard_normal(want_hat.shape)
     got = returned(student.autoencoder_backward(dx_hat, cache), "autoencoder_backward", ", ".join(AE_GRADIENTS))
     want = ref.autoencoder_backward(dx_hat, ref_cache)
