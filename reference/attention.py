@@ -11,8 +11,8 @@ merge_heads and positional_encoding have no parameters to learn, so they are pla
 
 Masks are boolean and True means "may attend", PyTorch's convention for a boolean attn_mask
 of F.scaled_dot_product_attention. A fully masked row (a query that may attend to nothing, e.g.
-a padded query) gets all-zero weights here, so its output row is 0 and it passes no gradient;
-PyTorch's math path gives NaN for such a row instead.
+a padded query) gets all-zero weights, so its output row is 0 and it passes no gradient, as
+F.scaled_dot_product_attention does in the torch version we test against (2.13).
 
 Matching torch.nn.MultiheadAttention(D, h, batch_first=True), whose weights are stored
 (outputs, inputs): w_qkv = in_proj_weight.T (columns: q, k, v blocks of D, and within a block

@@ -75,6 +75,18 @@ def test_attention_matches_scaled_dot_product_attention(seed, masking):
                   [(out, _np(ot)), *((g, _np(t_.grad)) for g, t_ in zip(grads, (qt, kt, vt)))])
 
 
+def test_fully_masked_row_is_zero_as_in_torch(rng):
+    q, k, v = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 2))
+    mask = np.array([[True, False, True], [False, False, False], [True, True, True]])
+    dout = rng.standard_normal((2, 3, 2))
+    out, cache = attention_forward(q, k, v, mask)
+    qt, kt, vt = _leaf(q), _leaf(k), _leaf(v)
+    ot = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=torch.from_numpy(mask))
+    ot.backward(torch.from_numpy(dout))
+    _assert_close("scaled_dot_product_attention, a fully masked row",
+                  [(out, _np(ot)), *((g, _np(t_.grad)) for g, t_ in zip(attention_backward(dout, cache), (qt, kt, vt)))])
+
+
 def test_attention_with_different_key_length_matches_torch(rng):
     q, k, v = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 6, 4)), rng.standard_normal((2, 6, 2))
     dout = rng.standard_normal((2, 3, 2))
