@@ -402,8 +402,17 @@ def train_reverse(*, steps=300, t=8, vocab=8, d=32, heads=2, lr=0.01, causal=Fal
     return params, history
 
 
+trained = {}  # causal: (params, history), so that the cells below train each model once
+
+
+def reversal_model(*, causal=False):
+    if causal not in trained:
+        trained[causal] = train_reverse(causal=causal)
+    return trained[causal]
+
+
 with skip_if_not_implemented():
-    params, history = train_reverse()
+    params, history = reversal_model()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
     axes[0].semilogy(history["loss"])
     axes[0].set_title("training loss")
@@ -432,6 +441,7 @@ def attention_maps(params, tokens, heads, mask=None):
 
 
 with skip_if_not_implemented():
+    params, _ = reversal_model()
     tokens, _ = reverse_batch(np.random.default_rng(1), 1, 8, 8)
     maps = attention_maps(params, tokens[0], heads=2)
     fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.6))
@@ -457,7 +467,8 @@ with skip_if_not_implemented():
 
 # %% experiment=true
 with skip_if_not_implemented():
-    causal_params, causal_history = train_reverse(causal=True)
+    params, _ = reversal_model()
+    causal_params, _ = reversal_model(causal=True)
     rng = np.random.default_rng(2)
     tokens, targets = reverse_batch(rng, 512, 8, 8)
     correct = {}
