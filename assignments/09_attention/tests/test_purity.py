@@ -49,8 +49,8 @@ def _task(name):
 
 
 def _outputs(result, name, parts):
-    if parts is None:
-        return {"output": result}
+    if parts is None or "," not in parts:
+        return {parts or "output": result}
     values = returned(result, name, parts)
     return {label.strip(): value for label, value in zip(parts.split(","), values) if label.strip() != "cache"}
 
