@@ -435,9 +435,15 @@ with skip_if_not_implemented():
 
 # %% experiment=true
 def attention_maps(params, tokens, heads, mask=None):
-    """The weights (h, T, T) of every head for one sequence."""
-    _, cache = model_forward(params, tokens[None], heads, mask)
-    return cache[2][4][3][0]  # attention cache of the heads -> weights (N, h, T, T) -> sequence 0
+    """The weights (h, T, T) of every head for one sequence, recomputed from the model's q and k."""
+    t, d = len(tokens), params["embed"].shape[1]
+    x = params["embed"][tokens[None]] + positional_encoding(t, d)
+    qkv = x @ params["w_qkv"] + params["b_qkv"]
+    q, k = split_heads(qkv[:, :, :d], heads), split_heads(qkv[:, :, d:2 * d], heads)
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d // heads)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    return softmax_forward(scores, axis=-1)[0][0]
 
 
 with skip_if_not_implemented():
