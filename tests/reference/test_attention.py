@@ -184,7 +184,7 @@ def test_multihead_heads_see_their_own_columns(rng):
 def test_multihead_per_sequence_mask_matches_separate_calls(rng):
     d, heads = 6, 3
     x = rng.standard_normal((2, 4, d))
-    params = [rng.standard_normal((d, 3 * d)), rng.standard_normal(3 * d), rng.standard_normal((d, d)), rng.standard_normal(d)]
+    params = [rng.standard_normal(shape) for shape in [(d, 3 * d), (3 * d,), (d, d), (d,)]]
     mask = _padding_mask([2, 4], 4)
     out, _ = multihead_attention_forward(x, *params, num_heads=heads, mask=mask)
     for n in range(2):

@@ -41,6 +41,10 @@ def _assert_close(op, pairs):
     assert max(errors) <= TOL, f"{op}: {errors}"
 
 
+def _grad_pairs(ours, leaves):
+    return [(g, _np(leaf.grad)) for g, leaf in zip(ours, leaves)]
+
+
 def _padding_mask(lengths, t):
     keys = np.arange(t)[None, :] < np.asarray(lengths)[:, None]
     return np.broadcast_to(keys[:, None, :], (len(lengths), t, t)).copy()
@@ -72,7 +76,7 @@ def test_attention_matches_scaled_dot_product_attention(seed, masking):
     ot = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=None if mask is None else torch.from_numpy(mask))
     ot.backward(torch.from_numpy(dout))
     _assert_close("scaled_dot_product_attention",
-                  [(out, _np(ot)), *((g, _np(t_.grad)) for g, t_ in zip(grads, (qt, kt, vt)))])
+                  [(out, _np(ot)), *_grad_pairs(grads, (qt, kt, vt))])
 
 
 def test_fully_masked_row_is_zero_as_in_torch(rng):
@@ -84,7 +88,7 @@ def test_fully_masked_row_is_zero_as_in_torch(rng):
     ot = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=torch.from_numpy(mask))
     ot.backward(torch.from_numpy(dout))
     _assert_close("scaled_dot_product_attention, a fully masked row",
-                  [(out, _np(ot)), *((g, _np(t_.grad)) for g, t_ in zip(attention_backward(dout, cache), (qt, kt, vt)))])
+                  [(out, _np(ot)), *_grad_pairs(attention_backward(dout, cache), (qt, kt, vt))])
 
 
 def test_attention_with_different_key_length_matches_torch(rng):
@@ -95,7 +99,7 @@ def test_attention_with_different_key_length_matches_torch(rng):
     ot = F.scaled_dot_product_attention(qt, kt, vt)
     ot.backward(torch.from_numpy(dout))
     _assert_close("scaled_dot_product_attention",
-                  [(out, _np(ot)), *((g, _np(t_.grad)) for g, t_ in zip(attention_backward(dout, cache), (qt, kt, vt)))])
+                  [(out, _np(ot)), *_grad_pairs(attention_backward(dout, cache), (qt, kt, vt))])
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from grader.suite.returns import returned
-from grader.worker.errors import StudentException
 
 # (T, D)
 PE_CASES = [(6, 4), (10, 16), (5, 7), (1, 8), (4, 1), (50, 32)]
@@ -78,26 +77,14 @@ def test_layernorm_forward(student, ref, rng, expect, rows, d):
         "features (axis 1)": gamma * (x - mean) / np.sqrt(var + 1e-5) + beta})
 
 
-def student_cache(student, ref, x, gamma, beta):
-    expected_out, documented = ref.layernorm_forward(x, gamma, beta)
-    try:
-        out, cache = pair(student.layernorm_forward(x, gamma, beta))
-        out = np.asarray(out, dtype=np.float64)
-        if out.shape == expected_out.shape and np.allclose(out, expected_out, rtol=1e-6, atol=1e-8):
-            return cache
-    except (StudentException, AssertionError, ValueError, TypeError):
-        pass
-    return documented
-
-
 @pytest.mark.task09_layernorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("rows,d", LN_CASES, ids=LN_IDS)
-def test_layernorm_backward(student, ref, rng, expect, rows, d, output):
+def test_layernorm_backward(student, ref, rng, expect, own_cache, rows, d, output):
     """one gradient of layer norm, from your own forward cache"""
     x, gamma, beta = layer(rng, rows, d)
     dout = rng.standard_normal(x.shape)
-    grads = returned(student.layernorm_backward(dout, student_cache(student, ref, x, gamma, beta)),
+    grads = returned(student.layernorm_backward(dout, own_cache("layernorm_forward", x, gamma, beta)),
                      "layernorm_backward", "dx, dgamma, dbeta")
     reference_cache = ref.layernorm_forward(x, gamma, beta)[1]
     x_hat, _, inv_std = reference_cache
