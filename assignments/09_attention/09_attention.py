@@ -214,12 +214,13 @@ check_outputs("merge_heads", merge_heads)
 # `(N, h)`, so an `(N, T, T)` mask needs a head axis: `mask[:, None]` is `(N, 1, T, T)`.
 #
 # **Hint.** Call your `split_heads`, `attention_forward` and `merge_heads`. Return the cache
-# exactly as the docstring lists it.
+# as the docstring lists it: your backward reads it, and the grader falls back to that layout
+# when your forward is wrong, so that a forward bug does not cost the backward's points too.
 #
 # **Pitfalls.** Slicing $Q, K, V$ out of the wrong columns (they are blocks of D, not
 # interleaved). Merging the heads in the wrong order. Passing an `(N, T, T)` mask without the
-# head axis: it then broadcasts against the head axis instead of the batch (wrong numbers when
-# $N = h$, an error otherwise).
+# head axis: its batch axis then lines up with the head axis (wrong numbers when $N = h$,
+# usually a broadcasting error otherwise).
 
 # %% solution="reference.attention:multihead_attention_forward"
 

@@ -68,7 +68,8 @@ def forward_variants(q, k, v, mask):
             "the scores are multiplied by the mask: a masked score becomes 0 and exp(0) = 1 still gives "
             "weight; set masked scores to -inf": softmax_rows(raw / np.sqrt(d) * allowed) @ v,
             "the mask is inverted: True means the query MAY attend to that key":
-                softmax_rows(np.where(~allowed, raw / np.sqrt(d), -1e300)) @ v if (~allowed).any(axis=-1).all() else None,
+                softmax_rows(np.where(~allowed, raw / np.sqrt(d), -1e300)) @ v
+                if (~allowed).any(axis=-1).all() else None,
         })
     return {text: value for text, value in variants.items() if value is not None}
 
@@ -88,7 +89,8 @@ def test_causal_mask(student, expect, t):
     array = np.asarray(got)
     expected = np.tril(np.ones((t, t)))
     expect(array.astype(np.float64) if array.dtype == bool else got, expected, name="mask", variants={
-        "the mask is upper triangular (np.triu): position i may see j <= i, below the diagonal": np.triu(np.ones((t, t))),
+        "the mask is upper triangular (np.triu): position i may see j <= i, below the diagonal":
+            np.triu(np.ones((t, t))),
         "the diagonal is missing: a position may attend to itself": np.tril(np.ones((t, t)), -1),
     })
     if array.dtype != bool:
@@ -162,7 +164,8 @@ def backward_variants(q, k, v, weights, dout, gradient):
     ds_elementwise = weights * (1.0 - weights) * dp / np.sqrt(d)
     square = q.shape[-2] == k.shape[-2]
     return {
-        "dq": {"the 1/sqrt(d) scale is missing in the backward (it scaled the scores, so it scales dS)": ds_unscaled @ k,
+        "dq": {"the 1/sqrt(d) scale is missing in the backward (it scaled the scores, so it scales dS)":
+                   ds_unscaled @ k,
                "the softmax backward is elementwise, P * (1 - P) * dP: each weight depends on the whole row":
                    ds_elementwise @ k},
         "dk": {"the 1/sqrt(d) scale is missing in the backward (it scaled the scores, so it scales dS)":
@@ -170,7 +173,7 @@ def backward_variants(q, k, v, weights, dout, gradient):
                **({"dk = dS @ q: the key gradient needs the transpose, dS^T @ q": ds @ q} if square else {}),
                "the softmax backward is elementwise, P * (1 - P) * dP: each weight depends on the whole row":
                    np.swapaxes(ds_elementwise, -1, -2) @ q},
-        "dv": {**({"dv = P @ dout: the value gradient needs the transpose, P^T @ dout": weights @ dout} if square else {})},
+        "dv": {"dv = P @ dout: the value gradient needs the transpose, P^T @ dout": weights @ dout} if square else {},
     }[gradient]
 
 

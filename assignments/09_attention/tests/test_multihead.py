@@ -132,7 +132,8 @@ def mha_variants(args, kwargs):
         "the heads are merged in the wrong order (interleaved feature by feature): put each head's features "
         "side by side, head 0 first": mha(*args, **kwargs, merge_fn=lambda a: a.transpose(0, 2, 3, 1).reshape(n, t, d))
         if h > 1 else None,
-        "q and k are taken from swapped column blocks: w_qkv's columns are [q | k | v]": mha(*args, **kwargs, order="kqv"),
+        "q and k are taken from swapped column blocks: w_qkv's columns are [q | k | v]":
+            mha(*args, **kwargs, order="kqv"),
         "v is taken from the wrong column block: w_qkv's columns are [q | k | v]": mha(*args, **kwargs, order="qvk"),
         "the output projection w_o, b_o is missing": mha(x, w_qkv, b_qkv, np.eye(d), np.zeros(d), **kwargs),
     }
@@ -210,8 +211,9 @@ def test_multihead_backward(student, ref, rng, expect, own_cache, case, gradient
     """one gradient of multi-head self-attention, from your own forward cache"""
     args, kwargs = mha_inputs(rng, *case)
     dout = rng.standard_normal(args[0].shape)
-    grads = returned(student.multihead_attention_backward(dout, own_cache("multihead_attention_forward", *args, **kwargs)),
-                     "multihead_attention_backward", ", ".join(GRADIENTS))
+    cache = own_cache("multihead_attention_forward", *args, **kwargs)
+    grads = returned(student.multihead_attention_backward(dout, cache), "multihead_attention_backward",
+                     ", ".join(GRADIENTS))
     reference_cache = ref.multihead_attention_forward(*args, **kwargs)[1]
     index = GRADIENTS.index(gradient)
     expect(grads[index], ref.multihead_attention_backward(dout, reference_cache)[index], name=gradient,

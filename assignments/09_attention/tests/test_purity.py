@@ -41,7 +41,8 @@ FORWARDS = {"softmax_forward": "out, cache", "attention_forward": "out, cache", 
             "merge_heads": None, "multihead_attention_forward": "out, cache", "positional_encoding": None,
             "layernorm_forward": "out, cache"}
 BACKWARDS = {"softmax_backward": "dx", "attention_backward": "dq, dk, dv",
-             "multihead_attention_backward": "dx, dw_qkv, db_qkv, dw_o, db_o", "layernorm_backward": "dx, dgamma, dbeta"}
+             "multihead_attention_backward": "dx, dw_qkv, db_qkv, dw_o, db_o",
+             "layernorm_backward": "dx, dgamma, dbeta"}
 
 
 def _task(name):
