@@ -73,7 +73,7 @@ def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> B
         titled = add_title(lock_cells(nb), course_title=course.title, assignment=assignment)
         return notebook_bytes(finalize_notebook(titled, slug=slug))
 
-    source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks)))
+    source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks), tasks))
     release = finish(stub_solutions(cells, tasks))
     checks = load_check_inputs(assignment.checks, label=f"{label}/checks.py")
     expected = npz_bytes(compute_expected(cells, tasks, checks, tolerances=course.grading.tolerances,
