@@ -23,7 +23,7 @@ from grader.discover import SUBMISSION_SUFFIXES, Submission
 from grader.export.gradescope import gradescope_json
 from grader.grade import AssignmentBundle, grade_submission
 from grader.isolation import launcher_for, resolve_isolation
-from grader.records import SubmissionRecord
+from grader.records import SubmissionRecord, TestResult
 
 
 def _submission_file(folder: Path, slug: str) -> Path | None:
@@ -46,8 +46,12 @@ def _student_id(root: Path, submission: Path) -> str:
 def _nothing_to_grade(bundle: AssignmentBundle) -> SubmissionRecord:
     reason = (f"no notebook or .py file found in your submission: upload {bundle.slug}.ipynb "
               f"(File > Download in Jupyter)")
+    # One zero per task, so that Gradescope's total (the sum of the tests' max_score) stays right.
+    tests = tuple(TestResult(name=f"{task}: nothing submitted", task=task, score=0.0, max_score=points,
+                             status="missing", output=reason) for task, points in bundle.task_points.items())
     return SubmissionRecord(student="", assignment=bundle.slug, submission_sha256="", submission_file="",
-                            status="unreadable", score=0.0, max_score=bundle.max_score, problems=(reason,))
+                            status="unreadable", score=0.0, max_score=bundle.max_score, tests=tests,
+                            problems=(reason,))
 
 
 def run(*, root: Path) -> SubmissionRecord:
