@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,14 +15,17 @@ from rich.table import Table
 
 from grader import commands
 from grader.build.errors import BuildError
-from grader.cli import BAD_INPUT, app
+from grader.cli import BAD_INPUT, CONFIG_HELP, app
 from grader.config import ConfigError
+from grader.config_discovery import find_course_toml
 from grader.discover import DiscoveryError
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS
 from grader.worker.client import WorkerStartError
 
 _GRADE = commands.grade.__kwdefaults__
+INTERNAL_ERROR = 3
+"""Exit code of a bug in the grader (with its traceback); docs/ci.md lists every exit code."""
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError, WorkerStartError)
 
@@ -40,7 +44,12 @@ def grade_command(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders (default: number of cores).")] = _GRADE["jobs"],
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
-    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    junit: Annotated[Optional[Path], typer.Option(
+        "--junit", help="Also write JUnit XML here (one testcase per hidden test), for CI.")] = _GRADE["junit"],
+    nbgrader_db: Annotated[Optional[Path], typer.Option(
+        "--nbgrader-db", help="Also write the grades into this nbgrader gradebook.db (formgrader, nbgrader export).")]
+        = _GRADE["nbgrader_db"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -56,9 +65,13 @@ def grade_command(
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, on_progress=on_progress)
+                                    isolation=isolation, config=config or find_course_toml(), junit=junit,
+                                    nbgrader_db=nbgrader_db, on_progress=on_progress)
     except _USER_ERRORS as error:
         _fail(error)
+    except Exception:  # a bug in the grader, never the submissions' fault: the traceback is the report
+        traceback.print_exc()
+        raise typer.Exit(INTERNAL_ERROR) from None
     table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
     for column in ("student", "score", "status", "problems"):
         table.add_column(column)
@@ -67,17 +80,21 @@ def grade_command(
                       str(len(record.problems)) if record.problems else "")
     Console().print(table)
     Console().print(f"outputs in {result.out / assignment} (gradebook: {result.out / 'gradebook.sqlite'})")
+    if junit:
+        Console().print(f"JUnit XML: {junit}")
+    if nbgrader_db:
+        Console().print(f"nbgrader gradebook: {len(result.records)} submission(s) written to {nbgrader_db}")
 
 
 @app.command("selftest")
 def selftest_command(
     assignments: Annotated[Optional[list[str]], typer.Argument(help="Slugs (default: all).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders.")] = None,
-    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path("course.toml"),
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
     try:
-        outcomes = commands.selftest(assignments=assignments or (), config=config, jobs=jobs)
+        outcomes = commands.selftest(assignments=assignments or (), config=config or find_course_toml(), jobs=jobs)
     except _USER_ERRORS as error:
         _fail(error)
     table = Table(title="hidden-suite self-test")

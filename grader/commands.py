@@ -9,6 +9,9 @@ from pathlib import Path
 from grader.batch import BatchResult, grade_batch
 from grader.build import build
 from grader.config import load_course
+from grader.discover import discover
+from grader.export.junit import junit_xml
+from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
 from grader.grade import AssignmentBundle
 from grader.selftest import SelfTestOutcome, cases, run_case
 
@@ -24,12 +27,36 @@ def bundle_for(*, assignment: str, config: str | Path = "course.toml", build_dir
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, on_progress=None) -> BatchResult:
-    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``."""
+          build_dir: Path | None = None, junit: Path | None = None, nbgrader_db: Path | None = None,
+          on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
+
+    junit: also write the records as JUnit XML there. nbgrader_db: also write them into that
+    nbgrader gradebook.db (checked before anything is graded)."""
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
-    return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
-                       title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, on_progress=on_progress)
+    if nbgrader_db is not None:
+        check_nbgrader_gradebook(nbgrader_db, slug=bundle.slug, task_points=bundle.task_points)
+    title = f"{course.title}: {bundle.title}"
+    result = grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret, title=title,
+                         jobs=jobs, force=force, isolation=isolation, on_progress=on_progress)
+    if junit is not None:
+        Path(junit).parent.mkdir(parents=True, exist_ok=True)
+        Path(junit).write_bytes(junit_xml(result.records, title=title))
+    if nbgrader_db is not None:
+        write_nbgrader_gradebook(result.records, nbgrader_db, slug=bundle.slug, task_points=bundle.task_points,
+                                 due=course.assignment(bundle.slug).due.isoformat(),
+                                 timestamps=nbgrader_timestamps(paths, bundle.slug))
+    return result
+
+
+def nbgrader_timestamps(paths: list[Path], slug: str) -> dict[str, str]:
+    """Student -> the ``timestamp.txt`` nbgrader's collect put next to their submission."""
+    stamps = {}
+    for submission in discover([Path(p) for p in paths], slug):
+        stamp = submission.path.parent / "timestamp.txt"
+        if stamp.is_file():
+            stamps[submission.student] = stamp.read_text(encoding="utf-8").strip()
+    return stamps
 
 
 def _run_case_job(args) -> SelfTestOutcome:

@@ -1,0 +1,137 @@
+"""Our records into nbgrader's ``gradebook.db``, through nbgrader's own API, so that formgrader,
+``nbgrader export`` and ``nbgrader generate_feedback`` show our grades.
+
+    check_nbgrader_gradebook(db, *, slug, task_points) -> None     before grading: ValueError if unusable
+    write_nbgrader_gradebook(records, db, *, slug, task_points, due, timestamps) -> int
+
+The source notebook's tasks are nbgrader grade cells: each solution cell, a "manually graded
+answer" worth its points, named by the task (``grader/build/nbgrader_metadata.py``). Per record:
+the student and the submission are created if nbgrader has not done so (``nbgrader autograde``
+creates them, with the submission's timestamp), then each task's grade cell gets our points as
+its *auto* score and a summary of our feedback as its *auto* comment. A manual score or comment
+entered in formgrader is never touched: it still wins over ours, as nbgrader's own autograder
+does it (a task with a manual score stays flagged for review). The assignment, its notebook and
+its grade cells are created when ``nbgrader generate_assignment`` has not (due date from
+course.toml); a gradebook whose grade cells disagree with course.toml's points is refused.
+
+nbgrader is imported only here and only when asked: it takes a second or two to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from grader.records import SubmissionRecord
+
+COMMENT_CHARS = 2000
+"""A task's auto comment is cut to this many characters (formgrader shows it in a text box)."""
+
+
+def _open(db: Path):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{Path(db).resolve()}")
+
+
+def _mismatches(gb, slug: str, task_points: Mapping[str, float]) -> list[str]:
+    from nbgrader.api import MissingEntry
+
+    problems = []
+    for task, points in task_points.items():
+        try:
+            cell = gb.find_grade_cell(task, slug, slug)
+        except MissingEntry:
+            continue
+        if abs(cell.max_score - points) > 1e-9:
+            problems.append(f"{task} is worth {cell.max_score:g} there, {points:g} in course.toml")
+    return problems
+
+
+def check_nbgrader_gradebook(db: Path, *, slug: str, task_points: Mapping[str, float]) -> None:
+    """ValueError (one line) unless ``db`` is a gradebook our records of ``slug`` can go into."""
+    db = Path(db)
+    if not db.is_file():
+        raise ValueError(f"{db}: no such nbgrader gradebook (run `nbgrader generate_assignment {slug}` "
+                         f"in the nbgrader course folder first)")
+    try:
+        with _open(db) as gb:
+            problems = _mismatches(gb, slug, task_points)
+    except Exception as error:  # sqlalchemy's errors for a file that is not a gradebook
+        raise ValueError(f"{db}: not an nbgrader gradebook ({type(error).__name__})") from None
+    if problems:
+        raise ValueError(f"{db}: its grade cells of {slug} disagree with course.toml ({'; '.join(problems)}): "
+                         f"run `nbgrader generate_assignment {slug} --force` on the current build")
+
+
+def _ensure_assignment(gb, *, slug: str, task_points: Mapping[str, float], due: str) -> None:
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_assignment(slug)
+    except MissingEntry:
+        gb.add_assignment(slug, duedate=due)
+    try:
+        gb.find_notebook(slug, slug)
+    except MissingEntry:
+        gb.add_notebook(slug, slug)
+    for task, points in task_points.items():
+        try:
+            gb.find_grade_cell(task, slug, slug)
+        except MissingEntry:
+            gb.add_grade_cell(task, slug, slug, max_score=points, cell_type="code")
+            gb.add_solution_cell(task, slug, slug)
+
+
+def task_comment(record: SubmissionRecord, task: str) -> str:
+    """What formgrader and nbgrader's feedback show for one task: its tests passed, and the
+    feedback of each failing test the student may see."""
+    tests = [t for t in record.tests if t.task == task]
+    passed = sum(t.status == "passed" for t in tests)
+    lines = [f"{passed} of {len(tests)} tests passed ({sum(t.score for t in tests):.3g} / "
+             f"{sum(t.max_score for t in tests):.3g} points)."]
+    lines += [f"- {t.name}: {t.output}" for t in tests if t.status != "passed" and t.visibility != "hidden"]
+    hidden = sum(t.visibility == "hidden" and t.status != "passed" for t in tests)
+    if hidden:
+        lines.append(f"- and {hidden} hidden test(s) failed")
+    if record.problems:
+        lines += ["Problems with the submission:"] + [f"- {p}" for p in record.problems]
+    text = "\n".join(lines)
+    return text if len(text) <= COMMENT_CHARS else text[:COMMENT_CHARS - 1] + "…"
+
+
+def _submission(gb, *, slug: str, student: str, timestamp: str | None):
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(student)
+    try:
+        return gb.find_submission(slug, student)
+    except MissingEntry:
+        return gb.add_submission(slug, student, **({"timestamp": timestamp} if timestamp else {}))
+
+
+def write_nbgrader_gradebook(records: Sequence[SubmissionRecord], db: Path, *, slug: str,
+                             task_points: Mapping[str, float], due: str,
+                             timestamps: Mapping[str, str] | None = None) -> int:
+    """Write each record of ``slug`` into ``db``; return how many. ``timestamps``: student ->
+    nbgrader's ``timestamp.txt`` text, for submissions nbgrader has not recorded yet."""
+    timestamps = timestamps or {}
+    written = 0
+    with _open(db) as gb:
+        _ensure_assignment(gb, slug=slug, task_points=task_points, due=due)
+        for record in records:
+            if record.assignment != slug:
+                continue
+            _submission(gb, slug=slug, student=record.student, timestamp=timestamps.get(record.student))
+            scores = {task: 0.0 for task in task_points}
+            for test in record.tests:
+                scores[test.task] = scores.get(test.task, 0.0) + test.score
+            for task in task_points:
+                grade = gb.find_grade(task, slug, slug, record.student)
+                grade.auto_score = round(scores[task], 6)
+                grade.needs_manual_grade = grade.manual_score is not None  # nbgrader's rule: review it
+                comment = gb.find_comment(task, slug, slug, record.student)
+                comment.auto_comment = task_comment(record, task)
+            gb.db.commit()
+            written += 1
+    return written
