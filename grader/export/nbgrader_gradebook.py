@@ -12,18 +12,23 @@ its *auto* score and a summary of our feedback as its *auto* comment. A manual s
 entered in formgrader is never touched: it still wins over ours, as nbgrader's own autograder
 does it (a task with a manual score stays flagged for review). The assignment, its notebook and
 its grade cells are created when ``nbgrader generate_assignment`` has not (due date from
-course.toml); a gradebook whose grade cells disagree with course.toml's points is refused.
+course.toml, also when nbgrader has none); a gradebook whose grade cells disagree with course.toml's points is refused.
 
 nbgrader is imported only here and only when asked: it takes a second or two to import.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from grader.records import SubmissionRecord
 
+TASK_DECIMALS = 4
+"""A task's score in nbgrader: the sum of its tests' scores (each rounded to 1e-6), to 4 decimals."""
 COMMENT_CHARS = 2000
 """A task's auto comment is cut to this many characters (formgrader shows it in a text box)."""
 
@@ -31,6 +36,10 @@ COMMENT_CHARS = 2000
 def _open(db: Path):
     from nbgrader.api import Gradebook
 
+    # nbgrader runs the `alembic` command to check the database's schema version; when `course`
+    # is run as .venv/bin/course without activating the environment, it is not on PATH.
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     return Gradebook(f"sqlite:///{Path(db).resolve()}")
 
 
@@ -68,7 +77,8 @@ def _ensure_assignment(gb, *, slug: str, task_points: Mapping[str, float], due: 
     from nbgrader.api import MissingEntry
 
     try:
-        gb.find_assignment(slug)
+        if gb.find_assignment(slug).duedate is None:  # nbgrader's own due date, when set, wins
+            gb.update_or_create_assignment(slug, duedate=due)
     except MissingEntry:
         gb.add_assignment(slug, duedate=due)
     try:
@@ -128,7 +138,8 @@ def write_nbgrader_gradebook(records: Sequence[SubmissionRecord], db: Path, *, s
                 scores[test.task] = scores.get(test.task, 0.0) + test.score
             for task in task_points:
                 grade = gb.find_grade(task, slug, slug, record.student)
-                grade.auto_score = round(scores[task], 6)
+                # tests' scores are rounded to 1e-6 each: 7 x 0.142857 must show as 1 point
+                grade.auto_score = round(scores[task], TASK_DECIMALS)
                 grade.needs_manual_grade = grade.manual_score is not None  # nbgrader's rule: review it
                 comment = gb.find_comment(task, slug, slug, record.student)
                 comment.auto_comment = task_comment(record, task)
