@@ -94,19 +94,22 @@ def _ensure_assignment(gb, *, slug: str, task_points: Mapping[str, float], due: 
 
 
 def task_comment(record: SubmissionRecord, task: str) -> str:
-    """What formgrader and nbgrader's feedback show for one task: its tests passed, and the
-    feedback of each failing test the student may see."""
+    """What formgrader and nbgrader's feedback show for one task: how many of its tests passed,
+    then the feedback of each failing test the student may see. nbgrader renders a comment as
+    Markdown with raw HTML allowed, so everything that quotes the student (the diagnoses and the
+    submission's problems) goes in an indented code block, where Markdown escapes it."""
     tests = [t for t in record.tests if t.task == task]
     passed = sum(t.status == "passed" for t in tests)
-    lines = [f"{passed} of {len(tests)} tests passed ({sum(t.score for t in tests):.3g} / "
-             f"{sum(t.max_score for t in tests):.3g} points)."]
-    lines += [f"- {t.name}: {t.output}" for t in tests if t.status != "passed" and t.visibility != "hidden"]
+    summary = (f"{passed} of {len(tests)} tests passed ({sum(t.score for t in tests):.3g} / "
+               f"{sum(t.max_score for t in tests):.3g} points).")
+    quoted = [f"{t.name}: {t.output}" for t in tests if t.status != "passed" and t.visibility != "hidden"]
     hidden = sum(t.visibility == "hidden" and t.status != "passed" for t in tests)
     if hidden:
-        lines.append(f"- and {hidden} hidden test(s) failed")
+        quoted.append(f"and {hidden} hidden test(s) failed")
     if record.problems:
-        lines += ["Problems with the submission:"] + [f"- {p}" for p in record.problems]
-    text = "\n".join(lines)
+        quoted += ["Problems with the submission:", *record.problems]
+    block = "\n".join("    " + line for item in quoted for line in item.splitlines() or [""])
+    text = summary + ("\n\n" + block if block else "")
     return text if len(text) <= COMMENT_CHARS else text[:COMMENT_CHARS - 1] + "…"
 
 
