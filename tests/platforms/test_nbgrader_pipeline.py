@@ -67,6 +67,10 @@ def test_nbgrader_course_end_to_end(built, tmp_path):
         home.mkdir(parents=True)
         nbgrader("fetch_assignment", SLUG, f"--course={COURSE_ID}", cwd=home, exchange=exchange)
         _answer(home / SLUG / f"{SLUG}.ipynb", source, tasks)
+    # nbgrader validate sees the tasks bob left as stubs (their grade cells are unchanged); it
+    # cannot see a visible check's FAIL line (README, "For instructors", explains)
+    validated = nbgrader("validate", f"{SLUG}/{SLUG}.ipynb", cwd=homes / "bob", exchange=exchange)
+    assert f"VALIDATION FAILED ON {len(points) - len(work['bob'])} CELL(S)" in validated
     nbgrader("submit", SLUG, f"--course={COURSE_ID}", "--student=alice", cwd=homes / "alice", exchange=exchange)
     time.sleep(1.1)
     # the instructor sets the deadline between the two submissions: bob's is late
