@@ -31,7 +31,7 @@ _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError
 
 
 def _fail(error: Exception) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {error}", highlight=False)  # one line, however long
     raise typer.Exit(BAD_INPUT)
 
 

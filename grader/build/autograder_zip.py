@@ -6,7 +6,7 @@ Autograder" page takes (https://gradescope-autograders.readthedocs.io/en/latest/
     setup.sh                 installs uv, Python, the pinned dependencies and the framework
     run_autograder           grades /autograder/submission/, writes /autograder/results/results.json
     requirements.txt         every distribution grading imports, pinned to the versions of this build
-    framework/               pyproject.toml + the grader and reference packages (sources only)
+    framework/               pyproject.toml + the grader package and the reference code (sources only)
     bundle/                  manifest.json and the hidden suite, as in build/autograder/<slug>/
     secret                   the course secret (seeds each student's hidden inputs)
 
@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -34,7 +35,6 @@ from grader.config import CourseConfig
 GRADING_DISTRIBUTIONS = ("numpy", "scipy", "nbformat", "jupytext", "pytest")
 """What grading a submission imports (the trusted process and the worker); with their own
 requirements, everything ``requirements.txt`` pins."""
-FRAMEWORK_PACKAGES = ("grader", "reference")
 EXECUTABLE = ("setup.sh", "run_autograder")
 UV_FALLBACK_VERSION = "0.9.5"
 """The uv that setup.sh fetches on an image without one, when this environment has no uv
@@ -59,7 +59,7 @@ fi
 uv venv --python @PYTHON@ "$ROOT/venv"
 
 # 3. The grading dependencies, pinned to the versions `course build` ran with, then the
-#    framework itself (grader and reference; nothing else).
+#    framework itself (grader and the reference code; nothing else).
 uv pip install --python "$ROOT/venv/bin/python" --compile-bytecode -r "$SOURCE/requirements.txt"
 uv pip install --python "$ROOT/venv/bin/python" --no-deps "$SOURCE/framework"
 '''
@@ -74,8 +74,8 @@ exec "$ROOT/venv/bin/python" -m grader.gradescope_run --root "$ROOT"
 '''
 
 FRAMEWORK_PYPROJECT = '''\
-# Written by `course build`: the grading framework alone; setup.sh installs its pinned
-# dependencies from requirements.txt first.
+# Written by `course build`: the grading framework and the course's reference code alone;
+# setup.sh installs their pinned dependencies from requirements.txt first.
 [build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -85,8 +85,11 @@ name = "nn-foundations-autograder"
 version = "0.1.0"
 requires-python = ">=3.11"
 
+[tool.setuptools]
+py-modules = @MODULES@
+
 [tool.setuptools.packages.find]
-include = ["grader*", "reference*"]
+include = @PACKAGES@
 '''
 
 
@@ -113,14 +116,23 @@ def pinned_requirements(roots=GRADING_DISTRIBUTIONS) -> str:
     return "".join(f"{name}=={version}\n" for name, version in sorted(pins.items()))
 
 
-def framework_files() -> dict[str, bytes]:
-    """``framework/<package>/...py`` for the grader and reference packages, plus a pyproject."""
-    files = {"framework/pyproject.toml": FRAMEWORK_PYPROJECT.encode()}
-    for package in FRAMEWORK_PACKAGES:
-        folder = Path(importlib.import_module(package).__file__).parent
-        for path in sorted(folder.rglob("*.py")):
-            if "__pycache__" not in path.parts:
-                files[f"framework/{package}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+def framework_files(reference_roots: Sequence[str]) -> dict[str, bytes]:
+    """``framework/...``: the grader package and the top-level packages or modules the tasks'
+    reference functions live in (sources only), with a pyproject that installs just them."""
+    files, packages, modules = {}, [], []
+    for name in dict.fromkeys(["grader", *reference_roots]):
+        path = Path(importlib.import_module(name).__file__)
+        if path.name != "__init__.py":
+            modules.append(name)
+            files[f"framework/{path.name}"] = path.read_bytes()
+            continue
+        packages.append(name)
+        for source in sorted(path.parent.rglob("*.py")):
+            if "__pycache__" not in source.parts:
+                files[f"framework/{name}/{source.relative_to(path.parent).as_posix()}"] = source.read_bytes()
+    pyproject = (FRAMEWORK_PYPROJECT.replace("@MODULES@", json.dumps(modules))
+                 .replace("@PACKAGES@", json.dumps([f"{p}*" for p in packages])))
+    files["framework/pyproject.toml"] = pyproject.encode()
     return files
 
 
@@ -137,7 +149,9 @@ def _scripts() -> dict[str, bytes]:
 def autograder_zip(bundle_files: Mapping[str, bytes], *, course: CourseConfig) -> bytes:
     """The zip for one assignment; ``bundle_files`` maps ``manifest.json`` and ``tests/...``
     (paths relative to build/autograder/<slug>/) to their content."""
-    members = {**_scripts(), "requirements.txt": pinned_requirements().encode(), **framework_files(),
+    manifest = json.loads(bundle_files["manifest.json"])
+    roots = sorted({task["reference"].partition(":")[0].split(".")[0] for task in manifest["tasks"]})
+    members = {**_scripts(), "requirements.txt": pinned_requirements().encode(), **framework_files(roots),
                "secret": course.secret.encode()}
     members.update({f"bundle/{path}": content for path, content in bundle_files.items()})
     return zip_bytes(members, executable=EXECUTABLE)
