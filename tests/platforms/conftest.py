@@ -1,8 +1,11 @@
-"""A built course of one assignment and its sample students, shared by the platform tests."""
+"""A private copy of the course with one assignment, built, and its sample students, shared by
+the platform tests. A copy, so that `course grade` (which rebuilds the assignment into the
+course's build folder) never writes into the repository's build/ while other tests read it."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,10 +27,30 @@ def course(*args: str, cwd: Path, env: dict | None = None, check: bool = True) -
     return result
 
 
+def copy_course(root: Path, *, selftest_cases: int | None = None) -> Path:
+    """course.toml with 01_activations only and that assignment's folder, under ``root``; the
+    first ``selftest_cases`` mutants and alternatives only, when given. Returns course.toml."""
+    text = (ROOT / "course.toml").read_text()
+    (root / "course.toml").write_text(text[:text.index("[[assignments]]", text.index(SLUG) + 1)])
+    folder = root / "assignments" / SLUG
+    shutil.copytree(ROOT / "assignments" / SLUG, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    if selftest_cases is not None:
+        for kind in ("mutants", "alternatives"):
+            for extra in sorted((folder / "selftest" / kind).glob("*.py"))[selftest_cases:]:
+                extra.unlink()
+    return root / "course.toml"
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def course_toml(tmp_path_factory) -> Path:
+    return copy_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="module")
+def built(course_toml, tmp_path_factory) -> Path:
+    """The course built outside its folder, as an nbgrader course folder kept elsewhere."""
     out = tmp_path_factory.mktemp("build")
-    course("build", SLUG, "--out", str(out), "--config", str(ROOT / "course.toml"), cwd=out)
+    course("build", SLUG, "--out", str(out), "--config", str(course_toml), cwd=out)
     return out
 
 

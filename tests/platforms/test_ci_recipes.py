@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.platforms.conftest import BIN, ROOT, SECRET, SLUG
+from tests.platforms.conftest import BIN, ROOT, SECRET, SLUG, copy_course
 
 pytestmark = pytest.mark.slow
 
@@ -38,18 +38,6 @@ def recipes() -> dict[str, list[str]]:
     return jobs
 
 
-def _small_course(root: Path) -> None:
-    """course.toml with 01_activations only, its folder with one mutant and one alternative."""
-    text = (ROOT / "course.toml").read_text()
-    (root / "course.toml").write_text(text[:text.index("[[assignments]]", text.index(SLUG) + 1)])
-    shutil.copytree(ROOT / "assignments" / SLUG, root / "assignments" / SLUG,
-                    ignore=shutil.ignore_patterns("selftest", "__pycache__"))
-    for kind in ("mutants", "alternatives"):
-        first = sorted((ROOT / "assignments" / SLUG / "selftest" / kind).glob("*.py"))[0]
-        (root / "assignments" / SLUG / "selftest" / kind).mkdir(parents=True)
-        shutil.copy(first, root / "assignments" / SLUG / "selftest" / kind / first.name)
-
-
 def _run(commands: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NNF_COURSE_SECRET": SECRET}
     script = "set -e\n" + "\n".join(commands)
@@ -65,7 +53,7 @@ def test_both_platforms_run_the_same_commands():
 
 
 def test_grading_recipe_on_a_folder_of_submissions(samples, tmp_path):
-    _small_course(tmp_path)
+    copy_course(tmp_path, selftest_cases=1)
     folder = tmp_path / "submissions" / SLUG
     folder.mkdir(parents=True)
     shutil.copy(samples / "complete" / SLUG / f"{SLUG}.ipynb", folder / "ada.ipynb")
@@ -87,7 +75,7 @@ def test_grading_recipe_on_a_folder_of_submissions(samples, tmp_path):
 
 
 def test_course_checking_recipe(tmp_path):
-    _small_course(tmp_path)
+    copy_course(tmp_path, selftest_cases=1)
     result = _run(recipes()["gitlab:check-course"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "build" / "autograder" / SLUG / "autograder.zip").exists()

@@ -14,7 +14,7 @@ import pytest
 
 from grader.export.gradescope import gradescope_results
 from grader.records import SubmissionRecord
-from tests.platforms.conftest import BIN, ROOT, SECRET, SLUG, course
+from tests.platforms.conftest import BIN, SECRET, SLUG, course
 
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ ("Output format")
 TOP_FIELDS = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
@@ -42,14 +42,14 @@ def check_gradescope_format(results: dict) -> None:
     assert abs(results["score"] - sum(t["score"] for t in results["tests"])) < 1e-4
 
 
-def test_the_zip_is_deterministic(built, tmp_path):
+def test_the_zip_is_deterministic(built, course_toml, tmp_path):
     again = tmp_path / "again"
-    course("build", SLUG, "--out", str(again), "--config", str(ROOT / "course.toml"), cwd=tmp_path)
+    course("build", SLUG, "--out", str(again), "--config", str(course_toml), cwd=tmp_path)
     first = (built / "autograder" / SLUG / "autograder.zip").read_bytes()
     assert (again / "autograder" / SLUG / "autograder.zip").read_bytes() == first
 
 
-def test_autograder_in_a_simulated_gradescope_root(built, samples, tmp_path):
+def test_autograder_in_a_simulated_gradescope_root(built, course_toml, samples, tmp_path):
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     # unzip, as Gradescope does: it keeps the scripts' executable bits
@@ -86,7 +86,7 @@ def test_autograder_in_a_simulated_gradescope_root(built, samples, tmp_path):
     flat.mkdir()
     shutil.copy(buggy, flat / "ada@example.edu.ipynb")
     course("grade", SLUG, str(flat), "--out", str(tmp_path / "grades"), "--jobs", "1",
-           "--config", str(ROOT / "course.toml"), cwd=tmp_path)
+           "--config", str(course_toml), cwd=tmp_path)
     [record_file] = (tmp_path / "grades" / SLUG).glob("*/record.json")
     record = SubmissionRecord.from_json(record_file.read_text())
     assert record.student == "ada@example.edu"

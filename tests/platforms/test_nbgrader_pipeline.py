@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from grader.records import SubmissionRecord
-from tests.platforms.conftest import BIN, ROOT, SLUG, course
+from tests.platforms.conftest import BIN, SLUG, course
 
 pytestmark = pytest.mark.slow
 COURSE_ID = "nn-foundations"
