@@ -95,14 +95,20 @@ def _ensure_assignment(gb, *, slug: str, task_points: Mapping[str, float], due: 
 
 def task_comment(record: SubmissionRecord, task: str) -> str:
     """What formgrader and nbgrader's feedback show for one task: how many of its tests passed,
-    then the feedback of each failing test the student may see. nbgrader renders a comment as
+    then each distinct feedback of its failing tests the student may see (a stub's eight
+    "not implemented yet" are one line). nbgrader renders a comment as
     Markdown with raw HTML allowed, so everything that quotes the student (the diagnoses and the
     submission's problems) goes in an indented code block, where Markdown escapes it."""
     tests = [t for t in record.tests if t.task == task]
     passed = sum(t.status == "passed" for t in tests)
     summary = (f"{passed} of {len(tests)} tests passed ({sum(t.score for t in tests):.3g} / "
                f"{sum(t.max_score for t in tests):.3g} points).")
-    quoted = [f"{t.name}: {t.output}" for t in tests if t.status != "passed" and t.visibility != "hidden"]
+    shown: dict[str, list[str]] = {}  # feedback -> the failing tests that gave it, in suite order
+    for t in tests:
+        if t.status != "passed" and t.visibility != "hidden":
+            shown.setdefault(t.output, []).append(t.name)
+    quoted = [f"{names[0]}: {output}" + (f" (and {len(names) - 1} more test(s) with this feedback)"
+                                         if len(names) > 1 else "") for output, names in shown.items()]
     hidden = sum(t.visibility == "hidden" and t.status != "passed" for t in tests)
     if hidden:
         quoted.append(f"and {hidden} hidden test(s) failed")

@@ -63,3 +63,13 @@ def test_student_text_in_a_comment_is_quoted_as_code():
     assert first == "0 of 1 tests passed (0 / 2 points)."
     assert all(line.startswith("    ") for line in rest.splitlines())  # a Markdown code block: escaped
     assert "<img src=x onerror=alert(1)>" in rest
+
+
+def test_the_same_feedback_is_one_line():
+    record = _record("ada")
+    stub = TestResult("relu_backward: dx again", "relu_backward", 0.0, 1.0, "failed", output="dx: wrong sign")
+    other = TestResult("relu_backward: shape", "relu_backward", 0.0, 1.0, "failed", output="dx: wrong shape")
+    record = SubmissionRecord(**{**record.__dict__, "tests": record.tests + (stub, other)})
+    lines = task_comment(record, "relu_backward").split("\n\n")[1].splitlines()
+    assert lines == ["    relu_backward: dx: dx: wrong sign (and 1 more test(s) with this feedback)",
+                     "    relu_backward: shape: dx: wrong shape"]
