@@ -1,7 +1,8 @@
 """Build step, Gradescope: ``autograder/<slug>/autograder.zip``, what Gradescope's "Configure
 Autograder" page takes (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
 
-    autograder_zip(built, *, course) -> bytes
+    with_autograder_zip(built, *, course) -> BuiltAssignment     the pipeline's step
+    autograder_zip(bundle_files, *, course) -> bytes
 
     setup.sh                 installs uv, Python, the pinned dependencies and the framework
     run_autograder           grades /autograder/submission/, writes /autograder/results/results.json
