@@ -15,10 +15,10 @@ from grader.cli import app
 from tests.build.helpers import reference_leaks
 
 TOY_FILES = sorted([
-    "autograder/01_toy/manifest.json", "autograder/01_toy/tests/test_toy.py",
+    "autograder/01_toy/manifest.json", "autograder/01_toy/tests/test_toy.py", "autograder/01_toy/autograder.zip",
     "release/01_toy/01_toy.ipynb", "release/01_toy/expected.npz", "release/01_toy/nnf_checks.py",
     "source/01_toy/01_toy.ipynb", "source/01_toy/expected.npz", "source/01_toy/nnf_checks.py",
-    "nbgrader_config.py",
+    "nbgrader_config.py", ".nnf-course",
 ])
 
 
