@@ -22,6 +22,9 @@ from grader.discover import DiscoveryError
 from grader.export.escape import terminal_text
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
+from grader.lifecycle.cli_support import development_secret_warning, submission_time
+from grader.lifecycle.roster import RosterError
+from grader.lifecycle.safety import OutputLocationError
 from grader.outputs import OutputError
 from grader.worker.client import WorkerStartError
 
@@ -29,7 +32,7 @@ _GRADE = commands.grade.__kwdefaults__
 # What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
-                GradebookError, OutputError, WorkerStartError)
+                GradebookError, OutputError, WorkerStartError, RosterError, OutputLocationError)
 GRADER_ERRORS = 1
 """Exit status of a batch that completed, but recorded some submissions as grader errors."""
 
@@ -59,6 +62,11 @@ def grade_command(
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
     config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    roster: Annotated[Optional[Path], typer.Option(
+        "--roster", help="Roster CSV: per-student extensions (extension_hours, extension_days).")] = _GRADE["roster"],
+    submitted_at: Annotated[Optional[str], typer.Option(
+        "--submitted-at", help="Submission time of every submission given, e.g. 2026-10-06T10:00+02:00 "
+                               "(default: each one's timestamp.txt).")] = None,
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -73,8 +81,13 @@ def grade_command(
     try:
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
+            when = submission_time(submitted_at)
+            warning = development_secret_warning(config)
+            if warning:
+                console.print(escape(warning), style="yellow", soft_wrap=True)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, on_progress=on_progress)
+                                    isolation=isolation, config=config, on_progress=on_progress,
+                                    roster=roster, submitted_at=when)
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:

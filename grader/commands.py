@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from grader.batch import BatchResult, grade_batch
@@ -11,6 +12,8 @@ from grader.build import build
 from grader.config import load_course
 from grader.discover import discover
 from grader.isolation import ISOLATION_LEVELS
+from grader.lifecycle.finish import record_finisher
+from grader.lifecycle.safety import refuse_output_inside_sources
 from grader.grade import AssignmentBundle
 from grader.selftest import SelfTestOutcome, cases, run_case
 
@@ -30,20 +33,26 @@ class BadArguments(ValueError):
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, on_progress=None) -> BatchResult:
+          build_dir: Path | None = None, on_progress=None, roster: Path | None = None,
+          submitted_at: datetime | None = None) -> BatchResult:
     """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
 
-    Every argument is checked before anything is written: bad input leaves no trace."""
+    roster: per-student extensions (``grader.lifecycle.roster``); submitted_at: one submission
+    time for all (default: each submission's timestamp.txt). Every argument is checked before
+    anything is written: bad input leaves no trace."""
     if isolation not in ISOLATION_LEVELS:
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
     if jobs is not None and jobs < 1:
         raise BadArguments(f"--jobs {jobs}: must be at least 1")
-    load_course(config).assignment(assignment)  # an unknown slug or a bad course.toml, before any work
+    course = load_course(config)
+    course.assignment(assignment)  # an unknown slug or a bad course.toml, before any work
+    refuse_output_inside_sources(Path(out), course)
+    finisher = record_finisher(course, assignment, roster=roster, submitted_at=submitted_at)
     discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
                        title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, on_progress=on_progress)
+                       isolation=isolation, on_progress=on_progress, finisher=finisher)
 
 
 def _run_case_job(args) -> SelfTestOutcome:

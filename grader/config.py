@@ -285,7 +285,8 @@ def load_course(path: str | Path = "course.toml", *, environ: Mapping[str, str] 
         raise course.error(f"missing: set [course] secret, or the environment variable {SECRET_ENV}", "secret")
     build_dir = path.parent / course.get("build_dir", str, "build")
 
-    grading_reader = top.sub("grading", ("limits", "tolerances"))
+    # [grading.late] is read by grader.lifecycle.late (late_policy).
+    grading_reader = top.sub("grading", ("limits", "tolerances", "late"))
     grading = GradingConfig(limits=_limits(grading_reader.sub("limits", _LIMIT_KEYS), Limits()),
                             tolerances=_tolerances(grading_reader.sub("tolerances", None)))
 
