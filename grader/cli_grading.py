@@ -24,7 +24,6 @@ from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
 from grader.lifecycle.cli_support import development_secret_warning, submission_time
 from grader.lifecycle.roster import RosterError
-from grader.lifecycle.safety import OutputLocationError
 from grader.outputs import OutputError
 from grader.worker.client import WorkerStartError
 
@@ -32,7 +31,7 @@ _GRADE = commands.grade.__kwdefaults__
 # What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
-                GradebookError, OutputError, WorkerStartError, RosterError, OutputLocationError)
+                GradebookError, OutputError, WorkerStartError, RosterError)
 GRADER_ERRORS = 1
 """Exit status of a batch that completed, but recorded some submissions as grader errors."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from grader.config import SECRET_ENV, CourseConfig
+from grader.config import SECRET_ENV, ConfigError, CourseConfig
 
 DEVELOPMENT_SECRET_WARNING = (
     f"warning: grading with the development secret committed in course.toml: anyone with the "
@@ -22,8 +22,9 @@ PROTECTED_FOLDERS = ("assignments", "reference")
 built into releases or (reference/) imported by the grader."""
 
 
-class OutputLocationError(ValueError):
-    """An output folder inside the course's sources (one line, exit 2)."""
+class OutputLocationError(ConfigError):
+    """An output folder inside the course's sources (one line, exit 2; a ConfigError so that every
+    command reports it like a bad course.toml, which is where build_dir may come from)."""
 
 
 def development_secret(course: CourseConfig) -> bool:
