@@ -117,7 +117,8 @@ def _match(roster: Roster, name: MemberName) -> tuple[RosterEntry | None, str]:
             e for e in roster.entries if name.name.lower() in _squashed_names(e.get("name"))]
         what = f"Canvas user {name.key} ({name.name})"
     elif name.convention == "moodle":
-        candidates = roster.lookup("moodle_id", name.key) or roster.lookup("name", name.name)
+        candidates = roster.lookup("moodle_id", name.key) or [
+            e for e in roster.entries if _squashed_names(name.name) & _squashed_names(e.get("name"))]
         what = f"Moodle participant {name.key} ({name.name})"
     else:
         candidates = next((found for column in ("student_id", "username", "email", "id_number")

@@ -162,4 +162,4 @@ def late_line(record: SubmissionRecord) -> str | None:
         return f"Submitted {when}: on time{extension}."
     raw, final = late["raw_score"], late["final_score"]
     return (f"Submitted {when}, {late['hours_late']:g} h after the deadline{extension}: "
-            f"late penalty {late['penalty_percent']:g}% ({raw:.3g} -> {final:.3g} points).")
+            f"late penalty {late['penalty_percent']:g}%, {final:.3g} points instead of {raw:.3g}.")
