@@ -1,10 +1,12 @@
 """Late work: the policy of course.toml applied to a record, its feedback line, its errors."""
 
+import shutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from grader.config import ConfigError
+from grader.config import ConfigError, load_course
 from grader.export.feedback import feedback_html, feedback_markdown
 from grader.lifecycle.late import LatePolicy, apply_late, late_line, parse_late_policy, parse_time
 from grader.records import SubmissionRecord, TestResult
@@ -97,3 +99,13 @@ def test_times_nbgrader_iso_and_naive():
     assert parse_time("2026-10-05 21:59") == DUE  # naive: UTC, as nbgrader's default
     with pytest.raises(ValueError):
         parse_time("yesterday")
+
+
+def test_course_toml_with_a_bad_policy_fails_to_load(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    shutil.copy(root / "course.toml", tmp_path / "course.toml")
+    (tmp_path / "assignments").symlink_to(root / "assignments")
+    with (tmp_path / "course.toml").open("a") as toml:
+        toml.write('\n[grading.late]\nper = "fortnight"\n')
+    with pytest.raises(ConfigError, match="course.toml: grading.late.per"):
+        load_course(tmp_path / "course.toml")
