@@ -79,7 +79,7 @@ def _histogram_svg(scores: list[float], bins: int = 20) -> str:
         f'<rect x="{i * bar + 1:.1f}" y="{height - 20 - 120 * c / top:.1f}" width="{bar - 2:.1f}" '
         f'height="{120 * c / top:.1f}" fill="#4a7ebb"><title>{i / bins:.2f}-{(i + 1) / bins:.2f}: {c} pair(s)</title></rect>'
         for i, c in enumerate(counts))
-    ticks = "".join(f'<text x="{x * width:.0f}" y="{height - 4}" font-size="11" text-anchor="middle">{x:.1f}</text>'
+    ticks = "".join(f'<text x="{x * width:.0f}" y="{height - 4}" font-size="11" text-anchor="middle">{x:g}</text>'
                     for x in (0.0, 0.25, 0.5, 0.75, 1.0))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 20}" height="{height}" '
             f'viewBox="-10 0 {width + 20} {height}" role="img" aria-label="histogram of pair scores">'
