@@ -22,7 +22,7 @@ from grader.discover import DiscoveryError
 from grader.export.escape import terminal_text
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
-from grader.lifecycle.cli_support import development_secret_warning, submission_time
+from grader.lifecycle.cli_support import submission_time
 from grader.lifecycle.roster import RosterError
 from grader.outputs import OutputError
 from grader.worker.client import WorkerStartError
@@ -80,13 +80,10 @@ def grade_command(
     try:
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
-            when = submission_time(submitted_at)
-            warning = development_secret_warning(config)
-            if warning:
-                console.print(escape(warning), style="yellow", soft_wrap=True)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
                                     isolation=isolation, config=config, on_progress=on_progress,
-                                    roster=roster, submitted_at=when)
+                                    roster=roster, submitted_at=submission_time(submitted_at),
+                                    on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True))
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:

@@ -13,7 +13,7 @@ from grader.config import load_course
 from grader.discover import discover
 from grader.isolation import ISOLATION_LEVELS
 from grader.lifecycle.finish import record_finisher
-from grader.lifecycle.safety import refuse_output_inside_sources
+from grader.lifecycle.safety import DEVELOPMENT_SECRET_WARNING, refuse_output_inside_sources
 from grader.grade import AssignmentBundle
 from grader.selftest import SelfTestOutcome, cases, run_case
 
@@ -34,11 +34,12 @@ class BadArguments(ValueError):
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
           build_dir: Path | None = None, on_progress=None, roster: Path | None = None,
-          submitted_at: datetime | None = None) -> BatchResult:
+          submitted_at: datetime | None = None, on_warning=None) -> BatchResult:
     """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
 
     roster: per-student extensions (``grader.lifecycle.roster``); submitted_at: one submission
-    time for all (default: each submission's timestamp.txt). Every argument is checked before
+    time for all (default: each submission's timestamp.txt); on_warning(text): told, once the input
+    is checked, when the secret in use is the development one. Every argument is checked before
     anything is written: bad input leaves no trace."""
     if isolation not in ISOLATION_LEVELS:
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
@@ -49,6 +50,8 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     refuse_output_inside_sources(Path(out), course)
     finisher = record_finisher(course, assignment, roster=roster, submitted_at=submitted_at)
     discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
+    if finisher.development_secret and on_warning:
+        on_warning(DEVELOPMENT_SECRET_WARNING)
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
                        title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
