@@ -19,7 +19,6 @@ def build(*, config: str | Path = "course.toml", assignments: Sequence[str] = ()
     the course's build_dir). Raises ConfigError / BuildError on bad input."""
     from grader.build.pipeline import build_course
     from grader.config import load_course
-
     from grader.lifecycle.safety import refuse_output_inside_sources
 
     course = load_course(config)

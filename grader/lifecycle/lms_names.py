@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-CANVAS = re.compile(r"^(?P<name>[a-z0-9]+?)(?P<late>_late)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$",
+CANVAS = re.compile(r"^(?P<name>[^\W_]+?)(?P<late>_late)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$",
                     re.IGNORECASE)
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission)?_(?P<plugin>[a-z]+)_(?P<file>.*)$")
 CANVAS_COPY = re.compile(r"-\d+(?=\.[^.]+$)")
