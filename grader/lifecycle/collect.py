@@ -154,6 +154,8 @@ def collect(*, slug: str, source: Path, roster: Roster, out: Path, archive_timez
     source = Path(source)
     if not source.exists():
         raise CollectError(f"{source}: no such file or folder")
+    if source.is_dir() and (out.resolve() == source.resolve() or source.resolve() in out.resolve().parents):
+        raise CollectError(f"--out {out}: inside the download {source}; collect into a folder of its own")
     for entry in roster.entries:
         if entry.student_id in (".", "..") or "/" in entry.student_id or "\\" in entry.student_id:
             raise CollectError(f"{roster.path.name}: student_id {entry.student_id!r} cannot be a folder name")

@@ -106,6 +106,8 @@ def test_bad_input_is_one_line(tmp_path):
                                  "--out", str(ROOT / "reference" / "x"), "--config", str(ROOT / "course.toml")])
     assert result.exit_code == 2 and "inside the course's reference/ folder" in result.output
     assert not (ROOT / "reference" / "x").exists()
+    with pytest.raises(CollectError, match="inside the download"):
+        collect(slug=SLUG, source=tmp_path, roster=read_roster(roster), out=tmp_path / "submitted")
     with pytest.raises(CollectError, match="not a time zone"):
         collect(slug=SLUG, source=tmp_path, roster=read_roster(roster), out=tmp_path / "s", archive_timezone="Mars/Base")
 
