@@ -14,6 +14,7 @@ the other. The report is evidence for a person to read; it never changes a grade
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 from collections.abc import Mapping
@@ -22,8 +23,9 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import copydetect.utils
 from copydetect import CodeFingerprint, compare_files
-from copydetect.utils import highlight_overlap
+from copydetect.utils import get_token_coverage, highlight_overlap
 
 from grader.extract import SubmissionError, extract_submission
 
@@ -54,14 +56,33 @@ def solution_code(path: Path, functions: list[str], *, kinds: tuple[str, ...] = 
     return "\n\n".join(chunk.source.strip("\n") for chunk in extracted.chunks if chunk.kind in kinds) + "\n"
 
 
-def _fingerprint(code: str, boilerplate=None) -> CodeFingerprint:
-    return CodeFingerprint("submission.py", NOISE_CHARS, GUARANTEE_CHARS - NOISE_CHARS + 1,
-                           boilerplate=boilerplate, fp=io.StringIO(code))
+def _stable_kgram_hashes(string: str, k: int) -> np.ndarray:
+    """copydetect's ``hashed_kgrams`` with a hash that is the same in every process: the builtin
+    ``hash`` of a str is salted per process (PYTHONHASHSEED), so winnowing, which keeps the
+    smallest hash of each window, would pick other fingerprints, and give other scores, each run."""
+    return np.array([int.from_bytes(hashlib.blake2b(string[i:i + k].encode("utf-8"), digest_size=8).digest(),
+                                     "little", signed=True) for i in range(len(string) - k + 1)], dtype=np.int64)
+
+
+copydetect.utils.hashed_kgrams = _stable_kgram_hashes  # what CodeFingerprint calls, through the module
+
+
+def _fingerprint(code: str, boilerplate: set) -> CodeFingerprint:
+    """The fingerprint of ``code`` without the boilerplate's hashes. Removed here rather than by
+    copydetect's ``boilerplate=``: 0.5.0 intersects with ``assume_unique=True`` an array that may
+    repeat a hash, which drops the wrong fingerprints when it does."""
+    fingerprint = CodeFingerprint("submission.py", NOISE_CHARS, GUARANTEE_CHARS - NOISE_CHARS + 1,
+                                  fp=io.StringIO(code))
+    shared = fingerprint.hashes & boilerplate
+    fingerprint.hashes = fingerprint.hashes - shared
+    fingerprint.hash_idx = {h: i for h, i in fingerprint.hash_idx.items() if h not in shared}
+    fingerprint.token_coverage = get_token_coverage(fingerprint.hash_idx, NOISE_CHARS, len(fingerprint.filtered_code))
+    return fingerprint
 
 
 def compare(codes: Mapping[str, str], boilerplate: str) -> list[Pair]:
     """Every pair of ``codes`` (student -> code), the highest score first (then by names)."""
-    hashes = list(CodeFingerprint("boilerplate.py", NOISE_CHARS, 1, fp=io.StringIO(boilerplate)).hashes)
+    hashes = set(CodeFingerprint("boilerplate.py", NOISE_CHARS, 1, fp=io.StringIO(boilerplate)).hashes)
     prints = {student: _fingerprint(code, hashes) for student, code in codes.items()}
     pairs = []
     for first, second in combinations(sorted(prints), 2):

@@ -34,9 +34,37 @@ def test_the_renamed_copy_is_the_top_pair(tmp_path):
     assert not (tmp_path / "grades" / "gradebook.sqlite").exists()  # it reads no grade and writes none
 
 
+GIVEN = '''import numpy as np
+
+
+def ridge_scorer(metric="neg_mse"):
+    def features(x, degree):
+        x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+        return np.hstack([np.ones((len(x), 1))] + [x**p for p in range(1, degree + 1)])
+
+    def fit_predict_score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1):
+        f_train = features(x_train, degree)
+        gram = f_train.T @ f_train + alpha * np.eye(f_train.shape[1])
+        w = np.linalg.solve(gram, f_train.T @ np.asarray(y_train, dtype=np.float64))
+        pred = features(x_val, degree) @ w
+        mse = float(np.mean((pred - y_val) ** 2))
+        return mse if metric == "mse" else -mse
+
+    return fit_predict_score
+
+
+def kfold(n_samples, n_splits):
+    """Sizes of the K folds: the first n_samples % n_splits folds get one sample more."""
+'''
+
+
 def test_boilerplate_is_not_similarity():
-    stub = 'def f(x):\n    """A long docstring that every student was given, word for word, in the stub."""\n' \
-           '    raise NotImplementedError("Task 01.f: implement f")\n'
-    codes = {"a": stub + "\nvalue = 1\n", "b": stub + "\nother = 2\n"}
-    assert compare(codes, stub)[0].score == 0.0
-    assert compare(codes, "")[0].score > 0.5
+    """Two students who kept the hand-out's helper and stub signature but wrote their own bodies."""
+    handout = GIVEN + '    raise NotImplementedError("Task 08.kfold: implement kfold")\n'
+    codes = {"a": GIVEN + "    sizes = []\n    for fold in range(n_splits):\n"
+                          "        sizes.append(n_samples // n_splits + (1 if fold < n_samples % n_splits else 0))\n"
+                          "    return sizes\n",
+             "b": GIVEN + "    base, extra = divmod(n_samples, n_splits)\n"
+                          "    return [base + int(i < extra) for i in range(n_splits)]\n"}
+    assert compare(codes, handout)[0].score < 0.1
+    assert compare(codes, "")[0].score > 0.7  # the hand-out alone would make them look copied
