@@ -14,17 +14,22 @@ from grader.cli import app, fail_line
 from grader.commands import BadArguments
 from grader.config import ConfigError
 from grader.discover import DiscoveryError
-from grader.export.escape import terminal_text
 from grader.lifecycle import commands
 from grader.lifecycle.collect import CollectError
 from grader.lifecycle.lms_export import FORMATS, ExportError
 from grader.lifecycle.roster import RosterError
+from grader.safe_text import clean_text
 
 _USER_ERRORS = (ConfigError, BuildError, BadArguments, DiscoveryError, RosterError, CollectError, ExportError)
 _COLLECT = commands.collect.__kwdefaults__
 _EXPORT = commands.export.__kwdefaults__
 _SIMILARITY = commands.similarity.__kwdefaults__
 Config = Annotated[Path, typer.Option("--config", help="The course file.")]
+
+
+def _shown(text: str) -> str:
+    """A name from a download or a student, printed plainly: visible characters, on one line."""
+    return clean_text(text.replace("\n", "\\n"), limit=300)
 
 
 @app.command("new")
@@ -90,16 +95,16 @@ def collect_command(
         fail_line(str(error))
     for student, found in report.collected:
         late = " (Canvas: LATE)" if found.name.flagged_late else ""
-        typer.echo(f"collected {student}: {terminal_text(found.member)} [{found.name.convention}, "
+        typer.echo(f"collected {student}: {_shown(found.member)} [{found.name.convention}, "
                    f"{found.time:%Y-%m-%d %H:%M} UTC]{late}")
     for student, found in report.superseded:
-        typer.echo(f"superseded {student}: {terminal_text(found.member)} (an older file; the latest is graded)")
+        typer.echo(f"superseded {student}: {_shown(found.member)} (an older file; the latest is graded)")
     for student, found in report.not_notebooks:
-        typer.echo(f"not a notebook {student}: {terminal_text(found.member)} (not graded)")
+        typer.echo(f"not a notebook {student}: {_shown(found.member)} (not graded)")
     for found, why in report.unmatched:
-        typer.echo(f"unmatched: {terminal_text(found.member)}: {terminal_text(why)}")
+        typer.echo(f"unmatched: {_shown(found.member)}: {_shown(why)}")
     for member, why in report.ignored:
-        typer.echo(f"ignored: {terminal_text(member)}: {why}")
+        typer.echo(f"ignored: {_shown(member)}: {why}")
     if report.missing:
         typer.echo(f"no submission: {', '.join(report.missing)}")
     typer.echo(f"{len(report.collected)} collected into {out}, {len(report.superseded)} superseded, "
@@ -128,7 +133,7 @@ def export_command(
     if result.ungraded:
         typer.echo(f"no grade (left blank): {', '.join(result.ungraded)}")
     if result.not_on_roster:
-        typer.echo(f"graded but not on the roster (not exported): {terminal_text(', '.join(result.not_on_roster))}")
+        typer.echo(f"graded but not on the roster (not exported): {_shown(', '.join(result.not_on_roster))}")
 
 
 @app.command("similarity")
@@ -145,5 +150,5 @@ def similarity_command(
     except _USER_ERRORS as error:
         fail_line(str(error))
     for pair in result.pairs[:5]:
-        typer.echo(f"{pair.score:4.0%}  {terminal_text(pair.first)} ~ {terminal_text(pair.second)}")
+        typer.echo(f"{pair.score:4.0%}  {_shown(pair.first)} ~ {_shown(pair.second)}")
     typer.echo(f"{len(result.pairs)} pairs compared; report: {result.report} (all pairs: {result.table})")

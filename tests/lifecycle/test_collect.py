@@ -121,3 +121,11 @@ def test_bad_input_is_one_line(tmp_path):
 def test_roster_errors(tmp_path, text, message):
     with pytest.raises(RosterError, match=message):
         read_roster(write_roster(tmp_path, text))
+
+
+def test_hostile_names_are_printed_plainly(tmp_path):
+    download = write_zip(tmp_path / "d.zip", {"evil\x1b[2J\nname.ipynb": (NB, (2026, 10, 5, 10, 0, 0))})
+    result = CliRunner().invoke(app, ["collect", SLUG, str(download), "--roster", str(write_roster(tmp_path)),
+                                      "--out", str(tmp_path / "s"), "--config", str(ROOT / "course.toml")])
+    assert result.exit_code == 0 and "\x1b" not in result.output
+    assert "unmatched: evil\\x1b[2J\\nname.ipynb: " in result.output
