@@ -132,6 +132,8 @@ def export_command(
     typer.echo(f"wrote {path}: {result.rows} student(s) with a score ({fmt})")
     if result.ungraded:
         typer.echo(f"no grade (left blank): {', '.join(result.ungraded)}")
+    if result.grader_errors:
+        typer.echo(f"grader errors (left blank; run course grade again): {_shown(', '.join(result.grader_errors))}")
     if result.not_on_roster:
         typer.echo(f"graded but not on the roster (not exported): {_shown(', '.join(result.not_on_roster))}")
 

@@ -18,7 +18,8 @@ useridnumber, "Username" -> username; the roster's email, id_number and username
 column per grade item, named after the assignment.
 
 Scores are the records' final scores (late penalties applied), rounded for people. Text cells
-go through ``csv_cell`` (no spreadsheet formulas).
+go through ``csv_cell`` (no spreadsheet formulas). A ``grader_error`` record is not a grade: the
+LMS formats leave its cell blank (the csv format lists it with its status).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class ExportResult:
     """Graded students the roster does not know (left out of LMS formats)."""
     ungraded: list[str] = field(default_factory=list)
     """Roster students without a record (blank in LMS formats)."""
+    grader_errors: list[str] = field(default_factory=list)
+    """Students whose record is a ``grader_error`` (not their grade: blank in LMS formats)."""
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -72,7 +75,8 @@ def export_grades(records: Sequence[SubmissionRecord], *, roster: Roster | None,
     by_student = {r.student: r for r in records}
     known = {e.student_id for e in roster.entries} if roster else set(by_student)
     result = ExportResult(text="", rows=0, not_on_roster=sorted(set(by_student) - known),
-                          ungraded=sorted(known - set(by_student)))
+                          ungraded=sorted(known - set(by_student)),
+                          grader_errors=sorted(r.student for r in records if r.status == "grader_error"))
     if fmt == "csv":
         rows = [["student_id", "score", "max_score", "raw_score", "late", "hours_late", "penalty_percent", "status"]]
         for student in sorted(by_student):
@@ -85,6 +89,8 @@ def export_grades(records: Sequence[SubmissionRecord], *, roster: Roster | None,
         return result
     if roster is None:
         raise ExportError(f"--format {fmt} needs --roster: the LMS knows students by its own ids")
+    # A grader error's 0 is not the student's grade: the LMS keeps what it has until a re-run.
+    by_student = {student: r for student, r in by_student.items() if r.status != "grader_error"}
     if fmt == "canvas":
         missing = [e.student_id for e in roster.entries if not e.get("canvas_id")]
         if missing:

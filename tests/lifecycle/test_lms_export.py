@@ -1,6 +1,7 @@
 """Grade-book exports: final scores rounded for people, in the columns each LMS's import expects."""
 
 import csv
+import dataclasses
 import io
 
 import pytest
@@ -78,3 +79,11 @@ def test_errors(tmp_path):
     roster = read_roster(write_roster(tmp_path))  # grace has no canvas_id
     with pytest.raises(ExportError, match="no canvas_id for grace"):
         export_grades(RECORDS, roster=roster, fmt="canvas", column="x", max_score=3.0)
+
+
+def test_a_grader_error_is_not_exported_as_a_zero(tmp_path):
+    roster = read_roster(write_roster(tmp_path))
+    broken = dataclasses.replace(record("alan", 0.0), status="grader_error")
+    result = export_grades([*RECORDS, broken], roster=roster, fmt="moodle", column="A", max_score=3.0)
+    assert rows(result.text)[3] == ["alan@uni.example", ""] and result.grader_errors == ["alan"]
+    assert result.rows == 2
