@@ -34,6 +34,8 @@ def test_the_renamed_copy_is_the_top_pair(tmp_path):
     assert not (tmp_path / "grades" / "gradebook.sqlite").exists()  # it reads no grade and writes none
 
 
+# Hand-out text as students get it: 08_model_selection's setup-cell helper (copied on purpose,
+# as every student's notebook holds it) and a stub's signature and docstring.
 GIVEN = '''import numpy as np
 
 
