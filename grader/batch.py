@@ -198,7 +198,8 @@ def _put(book: Gradebook, record: SubmissionRecord) -> None:
 
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
                 jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
-                on_progress: Callable[[str, SubmissionRecord | None], None] | None = None) -> BatchResult:
+                on_progress: Callable[[str, SubmissionRecord | None], None] | None = None,
+                finisher=None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
 
     A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
@@ -208,7 +209,8 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     id, the secret and the bundle. No submission can stop the batch: what fails while grading
     one becomes its record (``grader_error`` or ``crashed``). What stops it is the grader's own
     resources (``GradebookError``, ``OutputError``) or a signal (``GradingInterrupted``), each
-    after every finished record is saved.
+    after every finished record is saved. ``finisher`` (``grader.lifecycle.finish``) writes late
+    work and the secret's provenance into each record, new or kept from the gradebook.
     """
     isolation = resolve_isolation(isolation)
     submissions = discover([Path(p) for p in paths], bundle.slug)
@@ -226,7 +228,12 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
         for submission in submissions:
             sha = submission_sha256(submission.path)
             known = None if (force or dry_run) else book.get(submission.student, bundle.slug, sha)
+            if known is not None and finisher is not None and not finisher.reusable(known):
+                known = None
             if known is not None and known.status != "grader_error":
+                finished = finisher.apply(submission, known) if finisher else known
+                if finished.to_json() != known.to_json():
+                    _put(book, finished)  # a new deadline, extension or timestamp: no regrading needed
                 result.skipped.append(submission.student)
                 if on_progress:
                     on_progress(submission.student, None)
@@ -257,6 +264,8 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                             serial = True
                             break
                         record = _killed_grader_record(submission, bundle, sha)
+                    if finisher is not None:
+                        record = finisher.apply(submission, record)
                     _put(book, record)
                     pending.pop(submission.student)
                     result.graded.append(submission.student)

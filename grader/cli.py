@@ -76,6 +76,8 @@ def demo_command() -> None:
 
 # Registers `course grade` and `course selftest` on `app` (kept in their own module).
 from grader import cli_grading  # noqa: E402,F401
+# Registers `course new`, `release`, `collect`, `export` and `similarity` (grader/lifecycle/).
+from grader import cli_lifecycle  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

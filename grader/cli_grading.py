@@ -25,6 +25,8 @@ from grader.export.escape import terminal_text
 from grader.export.nbgrader_gradebook import NbgraderGradebookError
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
+from grader.lifecycle.cli_support import submission_time
+from grader.lifecycle.roster import RosterError
 from grader.outputs import OutputError
 from grader.worker.client import WorkerStartError
 
@@ -32,7 +34,7 @@ _GRADE = commands.grade.__kwdefaults__
 # What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
-                GradebookError, OutputError, NbgraderGradebookError, WorkerStartError)
+                GradebookError, OutputError, NbgraderGradebookError, WorkerStartError, RosterError)
 GRADER_ERRORS = 1
 """Exit status of a batch that completed, but recorded some submissions as grader errors."""
 INTERNAL_ERROR = 3
@@ -71,6 +73,11 @@ def grade_command(
     nbgrader_db: Annotated[Optional[Path], typer.Option(
         "--nbgrader-db", help="Also write the grades into this nbgrader gradebook.db (formgrader, nbgrader export).")]
         = _GRADE["nbgrader_db"],
+    roster: Annotated[Optional[Path], typer.Option(
+        "--roster", help="Roster CSV: per-student extensions (extension_hours, extension_days).")] = _GRADE["roster"],
+    submitted_at: Annotated[Optional[str], typer.Option(
+        "--submitted-at", help="Submission time of every submission given, e.g. 2026-10-06T10:00+02:00 "
+                               "(default: each one's timestamp.txt).")] = None,
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -87,7 +94,9 @@ def grade_command(
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
                                     isolation=isolation, config=config or find_course_toml(), dry_run=dry_run,
-                                    junit=junit, nbgrader_db=nbgrader_db, on_progress=on_progress)
+                                    junit=junit, nbgrader_db=nbgrader_db, on_progress=on_progress,
+                                    roster=roster, submitted_at=submission_time(submitted_at),
+                                    on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True))
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from grader.batch import BatchResult, grade_batch
 from grader.build import build
 from grader.config import load_course
 from grader.discover import discover
-from grader.isolation import ISOLATION_LEVELS
 from grader.export.junit import junit_xml
 from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
 from grader.grade import AssignmentBundle
+from grader.isolation import ISOLATION_LEVELS
+from grader.lifecycle.finish import record_finisher
+from grader.lifecycle.safety import DEVELOPMENT_SECRET_WARNING, refuse_output_inside_sources
 from grader.outputs import OutputError
 from grader.selftest import SelfTestOutcome, cases, run_case
 
@@ -34,24 +37,34 @@ class BadArguments(ValueError):
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
           build_dir: Path | None = None, dry_run: bool = False, junit: Path | None = None,
-          nbgrader_db: Path | None = None, on_progress=None) -> BatchResult:
+          nbgrader_db: Path | None = None, on_progress=None, roster: Path | None = None,
+          submitted_at: datetime | None = None, on_warning=None) -> BatchResult:
     """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
 
     dry_run: regrade all, write only the regrade diff. junit: also write the records as JUnit XML
-    there. nbgrader_db: also write them into that nbgrader gradebook.db. Every argument is
-    checked before anything is written: bad input leaves no trace."""
+    there. nbgrader_db: also write them into that nbgrader gradebook.db. roster: per-student
+    extensions (``grader.lifecycle.roster``); submitted_at: one submission time for all (default:
+    each submission's timestamp.txt); on_warning(text): told, once the input is checked, when the
+    secret in use is the development one. Every argument is checked before anything is written:
+    bad input leaves no trace."""
     if isolation not in ISOLATION_LEVELS:
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
     if jobs is not None and jobs < 1:
         raise BadArguments(f"--jobs {jobs}: must be at least 1")
-    load_course(config).assignment(assignment)  # an unknown slug or a bad course.toml, before any work
+    course = load_course(config)
+    course.assignment(assignment)  # an unknown slug or a bad course.toml, before any work
+    refuse_output_inside_sources(Path(out), course)
+    finisher = record_finisher(course, assignment, roster=roster, submitted_at=submitted_at)
     discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
+    if finisher.development_secret and on_warning:
+        on_warning(DEVELOPMENT_SECRET_WARNING)
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     if nbgrader_db is not None:
         check_nbgrader_gradebook(nbgrader_db, slug=bundle.slug, task_points=bundle.task_points)
     title = f"{course.title}: {bundle.title}"
     result = grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret, title=title,
-                         jobs=jobs, force=force, isolation=isolation, dry_run=dry_run, on_progress=on_progress)
+                         jobs=jobs, force=force, isolation=isolation, dry_run=dry_run, on_progress=on_progress,
+                         finisher=finisher)
     if dry_run:
         return result
     if junit is not None:

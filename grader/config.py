@@ -288,9 +288,14 @@ def load_course(path: str | Path = "course.toml", *, environ: Mapping[str, str] 
         raise course.error(f"missing: set [course] secret, or the environment variable {SECRET_ENV}", "secret")
     build_dir = path.parent / course.get("build_dir", str, "build")
 
-    grading_reader = top.sub("grading", ("limits", "tolerances"))
+    # [grading.late] is read by grader.lifecycle.late (late_policy).
+    grading_reader = top.sub("grading", ("limits", "tolerances", "late"))
     grading = GradingConfig(limits=_limits(grading_reader.sub("limits", _LIMIT_KEYS), Limits()),
                             tolerances=_tolerances(grading_reader.sub("tolerances", None)))
+    if "late" in grading_reader.table:  # checked here so that every command reports a bad policy
+        from grader.lifecycle.late import parse_late_policy  # (imports this module: not at the top)
+
+        parse_late_policy(grading_reader.table["late"], file=file)
 
     entries = data.get("assignments", [])
     if not isinstance(entries, list):

@@ -19,6 +19,9 @@ def build(*, config: str | Path = "course.toml", assignments: Sequence[str] = ()
     the course's build_dir). Raises ConfigError / BuildError on bad input."""
     from grader.build.pipeline import build_course
     from grader.config import load_course
+    from grader.lifecycle.safety import refuse_output_inside_sources
 
     course = load_course(config)
+    refuse_output_inside_sources(Path(out) if out is not None else course.build_dir, course,
+                                 option="--out" if out is not None else "[course] build_dir")
     return build_course(course, slugs=tuple(assignments), out=Path(out) if out is not None else None)

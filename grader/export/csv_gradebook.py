@@ -7,12 +7,15 @@ import io
 from collections.abc import Sequence
 
 from grader.export.escape import csv_cell
+from grader.export.numbers import points
 from grader.records import SubmissionRecord
 
 
 def gradebook_csv(records: Sequence[SubmissionRecord]) -> str:
-    """CSV text (text cells neutralised against spreadsheet formulas): student, assignment, score, max_score, status, sha256, then one column per task
-    (points earned), rows sorted by assignment then student."""
+    """CSV text (text cells neutralised against spreadsheet formulas): student, assignment, score
+    (final, after any late penalty), max_score, status, sha256, then one column per task (points
+    earned before any late penalty), rows sorted by assignment then student; points rounded for
+    people (``grader.export.numbers``)."""
     tasks: list[str] = []
     for record in records:
         for test in record.tests:
@@ -26,7 +29,7 @@ def gradebook_csv(records: Sequence[SubmissionRecord]) -> str:
         per_task = {task: 0.0 for task in tasks}
         for test in record.tests:
             per_task[test.task] += test.score
-        writer.writerow([csv_cell(record.student), csv_cell(record.assignment), f"{record.score:g}",
-                         f"{record.max_score:g}", record.status, record.submission_sha256,
-                         *(f"{per_task[t]:g}" for t in tasks)])
+        writer.writerow([csv_cell(record.student), csv_cell(record.assignment), points(record.score),
+                         points(record.max_score), record.status, record.submission_sha256,
+                         *(points(per_task[t]) for t in tasks)])
     return out.getvalue()

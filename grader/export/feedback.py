@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 
 from grader.export.escape import markdown_code, markdown_text
+from grader.lifecycle.late import late_line
 from grader.records import SubmissionRecord, TestResult
 
 _ICON = {"passed": "✅", "failed": "❌", "error": "💥", "not_implemented": "⬜", "missing": "❓",
@@ -46,8 +47,11 @@ def _tasks(record: SubmissionRecord) -> list[_TaskLine]:
 
 def feedback_markdown(record: SubmissionRecord, *, title: str = "") -> str:
     md = markdown_text
+    late = late_line(record)
     lines = [f"# Feedback: {md(title or record.assignment)}", "",
-             f"**Student:** {md(record.student)}  ", f"**Score:** {_points(record.score)} / {_points(record.max_score)}", ""]
+             f"**Student:** {md(record.student)}  ",
+             f"**Score:** {_points(record.score)} / {_points(record.max_score)}" + ("  " if late else "")]
+    lines += [f"**Late work:** {md(late)}", ""] if late else [""]
     if record.problems:
         lines += ["## Problems with the submission", ""] + [f"- {md(p)}" for p in record.problems] + [""]
     lines += ["## By function", "", "| | function | points | tests passed |", "|---|---|---|---|"]
@@ -75,13 +79,14 @@ def feedback_html(record: SubmissionRecord, *, title: str = "") -> str:
         for t in _shown(record))
     problems = "".join(f"<li>{esc(p)}</li>" for p in record.problems)
     problems_html = f"<h2>Problems with the submission</h2><ul>{problems}</ul>" if problems else ""
+    late_html = f"<br><b>Late work:</b> {esc(late_line(record))}" if late_line(record) else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Feedback: {esc(title or record.assignment)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}tr.passed td{{background:#f1fbf1}}
 tr.failed td,tr.error td,tr.crashed td,tr.timeout td{{background:#fdf1f1}}</style></head>
 <body><h1>Feedback: {esc(title or record.assignment)}</h1>
-<p><b>Student:</b> {esc(record.student)}<br><b>Score:</b> {_points(record.score)} / {_points(record.max_score)}</p>
+<p><b>Student:</b> {esc(record.student)}<br><b>Score:</b> {_points(record.score)} / {_points(record.max_score)}{late_html}</p>
 {problems_html}<h2>By function</h2><table><tr><th></th><th>function</th><th>points</th><th>tests passed</th></tr>
 {tasks}
 </table>
