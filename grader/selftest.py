@@ -3,7 +3,9 @@
 For one assignment, grade (1) the reference solution: full marks; (2) the untouched release:
 zero; (3) each mutant in ``assignments/<slug>/selftest/mutants/``: loses points on exactly the
 tasks its header names, with the feedback words it names; (4) each alternative in
-``selftest/alternatives/``: full marks. A mutant or alternative file holds only the functions
+``selftest/alternatives/``: full marks; (5) the generic fakes of ``grader.selftest_fakes``
+(every graded function returning zeros, ones, its input, or raising ValueError): zero on every
+test. A mutant or alternative file holds only the functions
 it replaces; it is appended to the reference solution's code, so its defs win. Header:
 
     # selftest: mutant | alternative
@@ -23,6 +25,7 @@ from grader.discover import Submission
 from grader.extract import extract_submission
 from grader.grade import AssignmentBundle, grade_submission, suite_session_for
 from grader.records import SubmissionRecord
+from grader.selftest_fakes import FAKE_KINDS, fake_module
 
 _HEADER = re.compile(r"^#\s*(selftest|description|expect-lose|expect-feedback)\s*:\s*(.*?)\s*$")
 
@@ -32,7 +35,7 @@ class SelfTestCase:
     """One submission the self-test grades, and what it must score."""
 
     name: str
-    """``reference``, ``release``, ``mutant:<file stem>`` or ``alternative:<file stem>``."""
+    """``reference``, ``release``, ``mutant:<file stem>``, ``alternative:<file stem>`` or ``fake:<kind>``."""
     description: str
     """What the case is (a mutant's bug, an alternative's approach)."""
     path: Path | None = None
@@ -69,7 +72,7 @@ def parse_header(path: Path) -> dict[str, str]:
 
 
 def cases(assignment_folder: Path) -> list[SelfTestCase]:
-    """The reference, the release, then every mutant and alternative, sorted by file name."""
+    """The reference, the release, every mutant and alternative (sorted by file name), then the fakes."""
     found = [SelfTestCase("reference", "the reference solution"),
              SelfTestCase("release", "the untouched student release")]
     for kind in ("mutants", "alternatives"):
@@ -82,6 +85,7 @@ def cases(assignment_folder: Path) -> list[SelfTestCase]:
                 name=f"{kind.rstrip('s')}:{path.stem}", description=header.get("description", path.stem),
                 path=path, expect_lose=tuple(header.get("expect-lose", "").split()),
                 expect_feedback=tuple(w.strip() for w in header.get("expect-feedback", "").split(",") if w.strip())))
+    found += [SelfTestCase(f"fake:{kind}", description) for kind, description in FAKE_KINDS.items()]
     return found
 
 
@@ -101,6 +105,9 @@ def judge(case: SelfTestCase, record: SubmissionRecord) -> tuple[str, ...]:
         return ()
     if case.name == "release":
         return () if record.score == 0 else (f"expected 0 points, got {record.score:g}",)
+    if case.name.startswith("fake:"):
+        paid = [f"{t.name} paid {t.score:g}" for t in record.tests if t.score > 0]
+        return (f"a fake must score 0, got {record.score:g}", *paid) if paid else ()
     reasons = []
     expected = set(case.expect_lose)
     if not expected:
@@ -124,6 +131,10 @@ def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: P
             path = source_notebook
         elif case.name == "release":
             path = release_notebook
+        elif case.name.startswith("fake:"):
+            path = Path(tmp) / f"fake_{case.name.partition(':')[2]}.py"
+            path.write_text(fake_module(solution_module(source_notebook, list(bundle.task_points)),
+                                        list(bundle.task_points), case.name.partition(":")[2]))
         else:
             path = Path(tmp) / f"{case.path.stem}.py"
             path.write_text(solution_module(source_notebook, list(bundle.task_points))

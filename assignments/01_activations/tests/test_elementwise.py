@@ -304,8 +304,9 @@ def around_zero(rng):
 
 def huge(rng):
     """|x| up to 1000: exp overflows past 709.78 in a naive formula."""
-    fixed = np.array([-1000.0, -745.0, -710.0, -100.0, -30.0, 30.0, 100.0, 710.0, 745.0, 1000.0])
-    x = np.concatenate([fixed, rng.uniform(-1000.0, 1000.0, 14)])
+    # A few moderate entries too: far out every derivative underflows to 0, which a constant matches.
+    fixed = np.array([-1000.0, -745.0, -710.0, -100.0, -30.0, -1.5, 0.5, 2.0, 30.0, 100.0, 710.0, 745.0, 1000.0])
+    x = np.concatenate([fixed, rng.uniform(-1000.0, 1000.0, 11)])
     return rng.permutation(x).reshape(4, 6)
 
 
@@ -340,11 +341,13 @@ def check_backward(student, ref, rng, expect, act, x, kw, what):
     expect(got, expected, name=what, kind="gradients", variants=mistakes)
 
 
-def check_contract(student, act, x):
+def check_contract(student, ref, expect, act, x):
     out = forward(student, act, x, {})
     assert isinstance(out, np.ndarray), f"out should be a NumPy array; got {type(out).__name__}"
     assert out.shape == x.shape, f"out should have x's shape {x.shape}; got {out.shape}"
     assert out.dtype == np.float64, f"a float64 x should give a float64 out; got dtype {out.dtype}"
+    # The same weight group checks the values: a constant of the right type earns nothing here.
+    expect(out, getattr(ref, f"{act.name}_forward")(x)[0], name="out")
 
 
 # -- forward -----------------------------------------------------------------------------------
@@ -376,9 +379,9 @@ def test_forward_hyperparameter(student, ref, rng, expect, act, setting):
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("act,setting", cases("forward", once))
-def test_forward_contract(student, rng, act, setting):
-    """Returns a pair (out, cache) with out a float64 array of x's shape"""
-    check_contract(student, act, rng.standard_normal((2, 3)))
+def test_forward_contract(student, ref, rng, expect, act, setting):
+    """Returns a pair (out, cache) with out a float64 array of x's shape, and the right values"""
+    check_contract(student, ref, expect, act, rng.standard_normal((2, 3)))
 
 
 # -- backward ----------------------------------------------------------------------------------

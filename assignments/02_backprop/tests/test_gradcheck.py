@@ -137,10 +137,14 @@ def test_rel_error_with_zero_entries(student, ref, rng, expect):
 
 
 @pytest.mark.task02_rel_error
-def test_rel_error_of_two_zero_arrays(student, expect):
-    """Two all-zero gradients agree: the error is 0, not NaN"""
+def test_rel_error_of_two_zero_arrays(student, ref, rng, expect):
+    """Two all-zero gradients agree: the error is 0, not NaN (and a non-zero pair is measured right)"""
     zeros = np.zeros((3, 2))
     expect(student.rel_error(zeros, zeros.copy()), 0.0, name="rel_error(0, 0)")
+    # Paired with a value in the same weight group: a function returning 0 always earns nothing.
+    a = rng.standard_normal((3, 2))
+    b = a + 0.1 * rng.standard_normal((3, 2))
+    expect(student.rel_error(a, b), ref.rel_error(a, b), name="rel_error(a, b)", variants=elementwise(a, b))
 
 
 @pytest.mark.task02_rel_error

@@ -47,12 +47,17 @@ def test_mse(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task02_mse
-def test_mse_of_a_perfect_prediction(student, rng, expect):
-    """A perfect prediction has loss 0 and gradient 0"""
+def test_mse_of_a_perfect_prediction(student, ref, rng, expect):
+    """A perfect prediction has loss 0 and gradient 0 (and an imperfect one does not)"""
     p = rng.standard_normal((3, 2))
     loss, dpred = loss_pair(student.mse(p, p.copy()), "mse", "dpred")
     expect(loss, 0.0, name="loss")
     expect(dpred, np.zeros_like(p), name="dpred", kind="gradients")
+    # Paired with a value in the same weight group: a function returning zeros always earns nothing.
+    t = p + rng.standard_normal((3, 2))
+    got = loss_pair(student.mse(p, t), "mse", "dpred")
+    for output in OUTPUTS:
+        score(expect, got, ref.mse(p, t), output, "dpred", mse_variants(p, t))
 
 
 # -- softmax cross-entropy --------------------------------------------------------------------

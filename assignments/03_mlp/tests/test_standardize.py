@@ -73,6 +73,14 @@ def test_standardize_statistics_from_x(student, ref, rng, expect, n, d, constant
         with np.errstate(all="ignore"):
             variants["std of a constant column should be 1, not 0"] = x.std(axis=0)
     expect(got[index], expected[index], name=output, variants=variants)
+    if n == 1:
+        # One row makes z all 0 and std all 1, which a constant matches: the same weight group
+        # also checks the output on a few rows.
+        x = columns(rng, 3, d)
+        got = triple(student.standardize(x))
+        expect(got[index], ref.standardize(x)[index], name=f"{output} (3 rows)", variants={
+            "the sample std (ddof=1, dividing by N - 1) was used; use the population std (ddof=0, np.std's "
+            "default)": unbiased(x)[index]} if output != "mean" else {})
 
 
 @pytest.mark.task03_standardize
@@ -93,6 +101,11 @@ def test_standardize_with_given_training_statistics(student, ref, rng, expect, n
         variants["x was standardised with its own statistics (one row gives all zeros), "
                  "not the given mean and std"] = own[0]
     expect(got[index], expected[index], name=f"{output} with given statistics", variants=variants)
+    if output != "z":
+        # Returning the given statistics is what a function returning its input does too: the
+        # same weight group checks z.
+        expect(got[0], expected[0], name="z with given statistics", variants={
+            "x was standardised with its own statistics, not the given mean and std (the training set's)": own[0]})
 
 
 @pytest.mark.task03_standardize

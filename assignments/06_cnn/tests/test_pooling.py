@@ -184,6 +184,11 @@ def test_maxpool_backward_zero_gradient(student, ref, rng, expect):
     cache = _student_cache(student.maxpool2d_forward, x, {}, ref.maxpool2d_forward(x)[1])
     _check(expect, student.maxpool2d_backward(np.zeros((2, 2, 2, 2)), cache), np.zeros_like(x),
            name="dx", kind="gradients", shape_hint=" (dx has the shape of x)")
+    # Zeros are what a function returning zeros gives too: the same weight group checks a
+    # non-zero upstream gradient through the same cache.
+    dout = rng.standard_normal((2, 2, 2, 2))
+    _check(expect, student.maxpool2d_backward(dout, cache), ref.maxpool2d_backward(dout, ref.maxpool2d_forward(x)[1]),
+           name="dx for a non-zero dout", kind="gradients", shape_hint=" (dx has the shape of x)")
 
 
 # ---- average pooling ----------------------------------------------------------------------------

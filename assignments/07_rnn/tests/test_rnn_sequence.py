@@ -92,12 +92,15 @@ def test_forward_large_inputs(student, ref, rng, expect):
 
 @pytest.mark.task07_rnn_forward
 @pytest.mark.weight(0.5)
-def test_forward_keeps_float64(student, rng):
-    """float64 inputs give float64 hidden states"""
-    h, _ = returned(student.rnn_forward(*sequence_inputs(rng, 2, 3, 3, 4)), "rnn_forward", "h, cache")
+def test_forward_keeps_float64(student, ref, rng, expect):
+    """float64 inputs give float64 hidden states (with the right values)"""
+    args = sequence_inputs(rng, 2, 3, 3, 4)
+    h, _ = returned(student.rnn_forward(*args), "rnn_forward", "h, cache")
     dtype = np.asarray(h).dtype
     if dtype != np.float64:
         raise GradeFailure(f"h has dtype {dtype} for float64 inputs; keep float64 (np.zeros is float64)")
+    # The same weight group checks the values: a constant of the right dtype earns nothing here.
+    expect(h, ref.rnn_forward(*args)[0], name="h", variants=forward_variants(*args))
 
 
 def _backward(student, ref, rng, expect, shape, gradient, *, last_step_only=False, scale=1.0):

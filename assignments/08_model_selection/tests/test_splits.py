@@ -105,6 +105,15 @@ def test_split_sizes(student, ref, rng, n, val_fraction, test_fraction):
                                                    rng=mine), n)
     expected = ref.train_val_test_split(n, val_fraction=val_fraction, test_fraction=test_fraction, rng=theirs)
     check_split_sizes(sets, expected, n)
+    # Sizes alone are met by index arrays of zeros: the same weight group checks the partition.
+    check_split_partition(sets, n)
+    if n == 1:
+        # One sample has one split, ([0], [], []), which a constant matches: the same weight group
+        # also checks ten samples.
+        mine, theirs = seeded(rng)
+        sets = three_sets(student.train_val_test_split(10, val_fraction=0.2, test_fraction=0.3, rng=mine), 10)
+        check_split_sizes(sets, ref.train_val_test_split(10, val_fraction=0.2, test_fraction=0.3, rng=theirs), 10)
+        check_split_partition(sets, 10)
 
 
 @pytest.mark.task08_train_val_test_split
@@ -144,8 +153,17 @@ def test_split_matches_reference(student, ref, rng, n, val_fraction, test_fracti
 
 @pytest.mark.task08_train_val_test_split
 @pytest.mark.weight(0.5)
-def test_split_rejects_an_empty_training_set(student, rng):
-    """Raises ValueError when the validation and test sets leave no training sample"""
+def test_split_rejects_an_empty_training_set(student, ref, rng):
+    """Raises ValueError when the validation and test sets leave no training sample (and not before)"""
+    # The condition, not just the exception: with N = 10 the same fractions leave one training
+    # sample, and that split must come out right, so a function that always raises earns nothing.
+    student_rng, reference_rng = seeded(rng)
+    sets = three_sets(student.train_val_test_split(10, val_fraction=0.4, test_fraction=0.5, rng=student_rng), 10)
+    expected = ref.train_val_test_split(10, val_fraction=0.4, test_fraction=0.5, rng=reference_rng)
+    for name, got, want in zip(("training", "validation", "test"), sets, expected):
+        if not np.array_equal(got, want):
+            raise GradeFailure(f"N = 10 with val_fraction 0.4 and test_fraction 0.5 (one training sample left): the "
+                               f"{name} set differs from the expected one: {SPLIT_HINT}")
     try:
         student.train_val_test_split(4, val_fraction=0.4, test_fraction=0.5, rng=seeded(rng)[0])
     except StudentException as error:

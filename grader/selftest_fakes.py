@@ -1,0 +1,132 @@
+"""Generic fake submissions for the self-test: functions that do nothing, which a hidden suite
+must pay nothing.
+
+    fake_module(reference_source, functions, kind) -> the source of a submission
+
+Every graded function is replaced, from its own signature (the reference's ``def`` line, the
+same as the student's stub), by a fake of one ``kind``:
+
+- ``zeros`` / ``ones``: the reference's output with every number replaced by 0 / 1 (same
+  structure, shapes and dtypes: the strongest constant a function can return, so a property
+  test that a constant passes shows up here);
+- ``raises``: raises ``ValueError`` whatever it is given (passes no "raises ValueError when
+  ..." test that also checks when it must not raise);
+- ``identity``: returns its input: each output array is a copy of the first argument array of
+  the same shape (zeros when there is none), each output number the first number argument.
+
+The fakes compute the output's structure with the reference, kept in a namespace of its own
+(the fake ``mlp_forward`` must not leak into the reference ``sgd_epoch``); whatever the
+reference cannot compute (an input that it rejects), a fake answers with a plain 0.0 (or its
+first argument), never with the reference's exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+FAKE_KINDS: dict[str, str] = {
+    "zeros": "every graded function returns its output's structure filled with zeros",
+    "ones": "every graded function returns its output's structure filled with ones",
+    "raises": "every graded function raises ValueError whatever it is given",
+    "identity": "every graded function returns its input (output arrays are copies of same-shape inputs)",
+}
+
+_PRELUDE = '''
+
+# ---- self-test fakes: generated, every graded function does nothing ----
+import numpy as _nnf_np
+
+_NNF_REFERENCE = {}
+exec(compile(%(source)r, "<reference>", "exec"), _NNF_REFERENCE)
+
+
+def _nnf_leaves(value):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _nnf_leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _nnf_leaves(item)
+    else:
+        yield value
+
+
+def _nnf_number(value):
+    return isinstance(value, (int, float, _nnf_np.number, _nnf_np.bool_)) and not isinstance(value, bool)
+
+
+def _nnf_replace(value, array, number):
+    if isinstance(value, _nnf_np.ndarray) and value.dtype.kind in "biufc":
+        return array(value)
+    if isinstance(value, (bool, _nnf_np.bool_)):
+        return bool(number(value))
+    if _nnf_number(value):
+        return type(value)(number(value))
+    if isinstance(value, tuple):
+        return tuple(_nnf_replace(item, array, number) for item in value)
+    if isinstance(value, list):
+        return [_nnf_replace(item, array, number) for item in value]
+    if isinstance(value, dict):
+        return {key: _nnf_replace(item, array, number) for key, item in value.items()}
+    return value
+
+
+def _nnf_fake(name, kind, args, kwargs):
+    if kind == "raises":
+        raise ValueError("invalid input")
+    inputs = list(_nnf_leaves((list(args), kwargs)))
+    try:
+        output = _NNF_REFERENCE[name](*args, **kwargs)
+    except Exception:
+        output = 0.0 if kind != "identity" or not args else args[0]
+        if kind == "identity":
+            return output
+    if kind in ("zeros", "ones"):
+        fill = 0 if kind == "zeros" else 1
+        return _nnf_replace(output, lambda a: _nnf_np.full_like(a, fill), lambda n: fill)
+
+    def same_shape(array):
+        for item in inputs:
+            if isinstance(item, _nnf_np.ndarray) and item.shape == array.shape and item.dtype.kind in "biufc":
+                return item.astype(array.dtype, copy=True)
+        return _nnf_np.zeros_like(array)
+
+    numbers = [item for item in inputs if _nnf_number(item)]
+    return _nnf_replace(output, same_shape, lambda n: numbers[0] if numbers else 0)
+'''
+
+
+def _call_arguments(arguments: ast.arguments) -> str:
+    """``(args, kwargs)`` of a call that passes a def's parameters on exactly as it got them."""
+    positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    star = f"*{arguments.vararg.arg}" if arguments.vararg else ""
+    keywords = [f"{a.arg!r}: {a.arg}" for a in arguments.kwonlyargs]
+    args = "(" + "".join(f"{p}, " for p in positional) + (f"{star}," if star else "") + ")"
+    kwargs = "{" + ", ".join(keywords) + (f", **{arguments.kwarg.arg}" if arguments.kwarg and keywords
+                                          else f"**{arguments.kwarg.arg}" if arguments.kwarg else "") + "}"
+    return f"{args}, {kwargs}"
+
+
+def fake_definitions(reference_source: str, functions: list[str], kind: str) -> str:
+    """A ``def`` per graded function, with the reference's signature and a fake body."""
+    if kind not in FAKE_KINDS:
+        raise ValueError(f"unknown fake kind {kind!r}; known: {', '.join(FAKE_KINDS)}")
+    defs = {node.name: node for node in ast.parse(reference_source).body if isinstance(node, ast.FunctionDef)}
+    missing = [name for name in functions if name not in defs]
+    if missing:
+        raise ValueError(f"the reference solution defines no {', '.join(missing)}")
+    pieces = []
+    for name in functions:
+        original = defs[name]
+        body = ast.parse(f"return _nnf_fake({name!r}, {kind!r}, {_call_arguments(original.args)})").body
+        fake = copy.copy(original)
+        fake.body, fake.decorator_list, fake.returns = body, [], None
+        pieces.append(ast.unparse(ast.fix_missing_locations(fake)))
+    return "\n\n\n".join(pieces) + "\n"
+
+
+def fake_module(reference_source: str, functions: list[str], kind: str) -> str:
+    """A whole submission: the reference solution (for its setup), the fakes' helpers, the fakes."""
+    return (reference_source + _PRELUDE % {"source": reference_source} + "\n\n"
+            + fake_definitions(reference_source, functions, kind))
