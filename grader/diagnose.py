@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MAX_NAMED_MISTAKES = 3
+"""More known mistakes than this matching at once say nothing about which one it is: none is named."""
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -79,29 +81,56 @@ def _worst_entry(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
 
 
 def _constant_factor(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> float | None:
-    """The scalar c with got == c * expected, if there is one (and c is not 1)."""
-    scale = float(np.vdot(expected, expected).real)
-    if scale == 0.0:
+    """The scalar c with got == c * expected entry by entry (c not 1), if one explains them all.
+
+    Only for arrays with at least two non-zero expected entries: any two numbers are "off by a
+    constant factor" of each other, so a lone scalar (or an array that is zero but for one entry)
+    says nothing. Every entry must match c * expected within the comparison's own tolerance."""
+    if np.count_nonzero(expected) < 2:
         return None
+    scale = float(np.vdot(expected, expected).real)
     c = float(np.vdot(expected, got).real) / scale
-    if abs(c - 1.0) < 1e-6 or not np.allclose(got, c * expected, rtol=tol.rtol * 10, atol=tol.atol * 10):
+    if not np.allclose(got, c * expected, rtol=tol.rtol, atol=tol.atol):
+        return None
+    if np.allclose(got, expected, rtol=tol.rtol, atol=tol.atol):
         return None
     return c
 
 
-def _describe_factor(c: float) -> str:
-    if abs(c) < 1e-12:
-        return "is all zeros"
-    if abs(c + 1.0) < 1e-6:
+def _factor_text(c: float) -> str:
+    """c to about the comparison's own precision: 1.000004 must not print as 1, nor 2.0004 as 2."""
+    for digits in range(4, 17):
+        text = f"{c:.{digits}g}"
+        if abs(float(text) - c) <= 1e-6 * abs(c):
+            return text
+    return repr(c)
+
+
+def _describe_factor(c: float, got: np.ndarray) -> str | None:
+    if c == 0.0 or abs(c) < 1e-12:
+        return "is all zeros" if not np.any(got) else None
+    if abs(c + 1.0) < 1e-8:
         return "has the wrong sign everywhere (x -1)"
     sign = "has the wrong sign and " if c < 0 else ""
     size = abs(c)
     for k in range(2, 1025):
-        if abs(size - k) < 1e-6 * k:
-            return f"{sign}is {k} times too large (x {c:.4g}: a missing division, e.g. by the batch size?)"
-        if abs(size * k - 1.0) < 1e-6:
+        if abs(size - k) < 1e-8 * k:
+            return f"{sign}is {k} times too large (x {_factor_text(c)}: a missing division, e.g. by the batch size?)"
+        if abs(size * k - 1.0) < 1e-8:
             return f"{sign}is {k} times too small (x 1/{k}: an extra division, e.g. by the batch size?)"
-    return f"is off by a constant factor of {c:.4g}"
+    return f"is off by a constant factor of {_factor_text(c)} (every entry)"
+
+
+def _known_mistakes(got: np.ndarray, variants: Mapping[str, np.ndarray] | None, tol: Tolerance) -> list[str]:
+    """The descriptions of every variant that matches ``got`` within tolerance."""
+    found = []
+    for mistake, wrong in (variants or {}).items():
+        if wrong is None:
+            continue
+        wrong = np.asarray(wrong)
+        if wrong.shape == got.shape and wrong.dtype.kind in "biufc" and _close(got, wrong, tol):
+            found.append(mistake)
+    return found
 
 
 def diagnose(
@@ -150,17 +179,23 @@ def diagnose(
         dtype_note = "" if got.dtype == expected.dtype else f" (note: dtype {got.dtype}, reference {expected.dtype})"
         return Verdict(True, f"{name}: matches the reference{dtype_note}")
 
-    for mistake, wrong in (variants or {}).items():
-        wrong = np.asarray(wrong)
-        if wrong.shape == got.shape and _close(got, wrong, tolerance):
-            return Verdict(False, f"{name}: matches a known mistake: {mistake}")
+    mistakes = _known_mistakes(got, variants, tolerance)
+    if len(mistakes) == 1:
+        return Verdict(False, f"{name}: matches a known mistake: {mistakes[0]}")
+    if 1 < len(mistakes) <= MAX_NAMED_MISTAKES:
+        # These inputs cannot tell them apart: name each as a possibility, none as the cause.
+        return Verdict(False, f"{name}: matches {len(mistakes)} known mistakes, which give the same output here: "
+                              + "; or ".join(mistakes))
 
     factor = _constant_factor(got, expected, tolerance)
-    if factor is not None:
-        return Verdict(False, f"{name} {_describe_factor(factor)}")
+    described = _describe_factor(factor, got) if factor is not None else None
+    if described is not None:
+        return Verdict(False, f"{name} {described}")
 
     if got.dtype != expected.dtype and got.dtype.kind != expected.dtype.kind or got.dtype.itemsize < expected.dtype.itemsize:
         dtype_note = f"; dtype {got.dtype}, expected {expected.dtype}"
     else:
         dtype_note = ""
+    if expected.ndim == 0:
+        return Verdict(False, f"{name}: wrong value: got {_number(got)}, expected {_number(expected)}{dtype_note}")
     return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}")

@@ -80,3 +80,66 @@ def test_object_dtype_rejected():
 def test_worst_entry_shows_the_numbers():
     verdict = diagnose(np.array([1.0, 2.5]), np.array([1.0, 2.0]))
     assert "got 2.5, expected 2" in verdict.message
+
+
+# -- a diagnosis is named only when it is true: near misses are not claimed ---------------------
+
+def test_a_variant_just_outside_the_tolerance_is_not_named(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong + 1e-4, expected, variants={"used batch statistics in eval mode": wrong})
+    assert not verdict.ok and "known mistake" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_several_matching_variants_are_named_as_possibilities_only(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong, expected, variants={"epoch off by one": wrong, "ends swapped": wrong.copy(),
+                                                  "eta_min ignored": expected - 1.0})
+    assert "matches 2 known mistakes" in verdict.message
+    assert "epoch off by one; or ends swapped" in verdict.message and "eta_min" not in verdict.message
+
+
+def test_too_many_matching_variants_name_none(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong, expected, variants={f"mistake {k}": wrong for k in range(4)})
+    assert "mistake" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_a_variant_of_another_shape_or_none_is_skipped(expected):
+    verdict = diagnose(expected + 1.0, expected, variants={"transposed": (expected + 1.0).T, "not here": None})
+    assert "known mistake" not in verdict.message
+
+
+def test_a_lone_scalar_gets_no_constant_factor():
+    verdict = diagnose(0.04198 * 2.5, 2.5, name="loss")
+    assert "factor" not in verdict.message and "times" not in verdict.message
+    assert verdict.message == "loss: wrong value: got 0.10495, expected 2.5"
+
+
+def test_an_array_with_one_nonzero_entry_gets_no_constant_factor():
+    expected = np.array([0.0, 0.0, 3.0])
+    verdict = diagnose(2.0 * expected, expected)
+    assert "times" not in verdict.message and "factor" not in verdict.message
+
+
+def test_a_factor_that_misses_one_entry_is_not_claimed(expected):
+    got = 0.37 * expected
+    got[1, 2] += 1e-3
+    verdict = diagnose(got, expected)
+    assert "factor" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_a_factor_close_to_1_is_printed_with_the_digits_that_show_it(expected):
+    verdict = diagnose(1.000004 * expected, expected)
+    assert "constant factor of 1.000004" in verdict.message
+
+
+def test_a_factor_close_to_an_integer_is_not_rounded_to_it(expected):
+    verdict = diagnose(2.0004 * expected, expected)
+    assert "2 times" not in verdict.message and "constant factor of 2.0004" in verdict.message
+
+
+def test_all_zeros_only_when_every_entry_is_zero(expected):
+    assert "is all zeros" in diagnose(np.zeros_like(expected), expected).message
+    almost = np.zeros_like(expected)
+    almost[0, 0] = 1e-9  # within atol of c * expected for c = 0, but not zero
+    assert "all zeros" not in diagnose(almost, expected).message
