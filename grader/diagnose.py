@@ -176,6 +176,10 @@ def diagnose(
                               f"Use a numerically stable formula.")
 
     if _close(got, expected, tolerance):
+        if expected.dtype == np.float64 and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+            return Verdict(False, f"{name}: the values are right to {got.dtype} precision, but the dtype is "
+                                  f"{got.dtype}: float64 inputs must give float64 outputs (an astype, or a "
+                                  f"{got.dtype} array or constant in the computation?)")
         dtype_note = "" if got.dtype == expected.dtype else f" (note: dtype {got.dtype}, reference {expected.dtype})"
         return Verdict(True, f"{name}: matches the reference{dtype_note}")
 

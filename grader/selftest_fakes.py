@@ -14,6 +14,11 @@ same as the student's stub), by a fake of one ``kind``:
 - ``identity``: returns its input: each output array is a copy of the first argument array of
   the same shape (zeros when there is none), each output number the first number argument.
 
+and contract fakes, right but for one part of the contract (``grader.suite.contract``):
+
+- ``float32``: the reference's output with every float64 array cast to float32;
+- ``mutates``: the reference's output, after changing every array in the arguments in place.
+
 The fakes compute the output's structure with the reference, kept in a namespace of its own
 (the fake ``mlp_forward`` must not leak into the reference ``sgd_epoch``); whatever the
 reference cannot compute (an input that it rejects), a fake answers with a plain 0.0 (or its
@@ -24,6 +29,14 @@ from __future__ import annotations
 
 import ast
 import copy
+
+CONTRACT_FAKES: dict[str, tuple[str, str, str]] = {
+    "float32": ("dtype", "every graded function returns the right values as float32 arrays", "float32"),
+    "mutates": ("purity", "every graded function returns the right result, then changes its array arguments "
+                          "in place (inside lists, dicts and objects too)", "changed its input"),
+}
+"""Fakes that break one part of the contract (``grader.suite.contract``) and nothing else:
+kind -> (contract part, description, the feedback words every function's tests must show)."""
 
 FAKE_KINDS: dict[str, str] = {
     "zeros": "every graded function returns its output's structure filled with zeros",
@@ -72,7 +85,39 @@ def _nnf_replace(value, array, number):
     return value
 
 
+def _nnf_single(value):
+    if isinstance(value, _nnf_np.ndarray) and value.dtype == _nnf_np.float64:
+        return value.astype(_nnf_np.float32)
+    return value
+
+
+def _nnf_change(value, depth=0):
+    if isinstance(value, _nnf_np.ndarray):
+        if value.flags.writeable and value.size and value.dtype.kind in "biufc":
+            if value.dtype.kind == "b":
+                value ^= True
+            else:
+                value += 1
+        return
+    if depth >= 4:
+        return
+    if isinstance(value, (list, tuple)):
+        items = value
+    elif isinstance(value, dict):
+        items = list(value.values())
+    else:
+        items = list(getattr(value, "__dict__", {}).values())
+    for item in items:
+        _nnf_change(item, depth + 1)
+
+
 def _nnf_fake(name, kind, args, kwargs):
+    if kind == "float32":
+        return _nnf_replace(_NNF_REFERENCE[name](*args, **kwargs), _nnf_single, lambda n: n)
+    if kind == "mutates":
+        output = _NNF_REFERENCE[name](*args, **kwargs)
+        _nnf_change((list(args), kwargs))
+        return output
     if kind == "raises":
         raise ValueError("invalid input")
     inputs = list(_nnf_leaves((list(args), kwargs)))
@@ -110,8 +155,8 @@ def _call_arguments(arguments: ast.arguments) -> str:
 
 def fake_definitions(reference_source: str, functions: list[str], kind: str) -> str:
     """A ``def`` per graded function, with the reference's signature and a fake body."""
-    if kind not in FAKE_KINDS:
-        raise ValueError(f"unknown fake kind {kind!r}; known: {', '.join(FAKE_KINDS)}")
+    if kind not in FAKE_KINDS and kind not in CONTRACT_FAKES:
+        raise ValueError(f"unknown fake kind {kind!r}; known: {', '.join([*FAKE_KINDS, *CONTRACT_FAKES])}")
     defs = {node.name: node for node in ast.parse(reference_source).body if isinstance(node, ast.FunctionDef)}
     missing = [name for name in functions if name not in defs]
     if missing:

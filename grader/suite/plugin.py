@@ -10,7 +10,9 @@ fixtures:
 
 and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
 ``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
-"visible"). A task's points (course.toml) are split over its tests in proportion to weight.
+"visible"), ``contract("domain_edge", ...)`` (what part of the function's contract the test
+covers: see ``grader.suite.contract``). A task's points (course.toml) are split over its tests in
+proportion to weight.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ class SuitePlugin:
         self.problems: list[str] = []
         self._markers = {task_marker(context.assignment, f): f for f in context.task_points}
         self._mutations: list[tuple[str, list[str]]] = []  # (function, arguments) seen in this test
+        self.contracts: dict[str, set[str]] = {}  # task -> contract("...") kinds of its tests
+        self.opt_outs: dict[str, dict[str, str]] = {}  # task -> kind -> why it cannot apply (CONTRACT_OPT_OUT)
 
     def _call(self, name: str, args: tuple, kwargs: dict):
         result = self.context.call(name, args, kwargs)
@@ -159,6 +163,7 @@ class SuitePlugin:
             config.addinivalue_line("markers", f"{marker}: tests of {function}")
         config.addinivalue_line("markers", "weight(w): this test's share of its task's points")
         config.addinivalue_line("markers", "visibility(v): Gradescope visibility of this test")
+        config.addinivalue_line("markers", "contract(*kinds): the parts of the contract this test covers")
 
     def pytest_collection_modifyitems(self, session, config, items):
         weights: dict[str, float] = {}
@@ -175,6 +180,11 @@ class SuitePlugin:
                 self.problems.append(f"hidden test {item.nodeid}: unknown visibility {visibility!r}")
                 visibility = "visible"
             self._meta[item.nodeid] = (tasks[0], _display_name(item, tasks[0]), weight, visibility)
+            covered = self.contracts.setdefault(tasks[0], set())
+            for marker in item.iter_markers("contract"):
+                covered.update(str(kind) for kind in marker.args)
+            for function, kinds in (getattr(getattr(item, "module", None), "CONTRACT_OPT_OUT", None) or {}).items():
+                self.opt_outs.setdefault(str(function), {}).update({str(k): str(v) for k, v in dict(kinds).items()})
             weights[tasks[0]] = weights.get(tasks[0], 0.0) + weight
             self.order.append(item.nodeid)
         self._weights = weights

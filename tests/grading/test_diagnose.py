@@ -143,3 +143,10 @@ def test_all_zeros_only_when_every_entry_is_zero(expected):
     almost = np.zeros_like(expected)
     almost[0, 0] = 1e-9  # within atol of c * expected for c = 0, but not zero
     assert "all zeros" not in diagnose(almost, expected).message
+
+
+def test_float32_fails_even_within_the_tolerance(expected):
+    verdict = diagnose(expected.astype(np.float32), expected, tolerance=Tolerance(rtol=1e-3))
+    assert not verdict.ok and "float32" in verdict.message and "float64 outputs" in verdict.message
+    assert diagnose(expected.astype(np.float32), expected.astype(np.float32)).ok  # float32 in, float32 out
+    assert diagnose(np.arange(3, dtype=np.int32), np.arange(3)).ok  # integers: any width

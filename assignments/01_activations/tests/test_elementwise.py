@@ -359,12 +359,14 @@ def test_forward_values(student, ref, rng, expect, act, shape):
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", at_kink))
+@pytest.mark.contract("domain_edge")
 def test_forward_around_zero(student, ref, rng, expect, act, setting):
     """out at exactly 0 and around it"""
     check_forward(student, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", once))
+@pytest.mark.contract("domain_edge")
 def test_forward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: out stays finite and right for |x| up to 1000"""
     check_forward(student, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
@@ -393,12 +395,14 @@ def test_backward_values(student, ref, rng, expect, act, shape):
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", at_kink))
+@pytest.mark.contract("domain_edge")
 def test_backward_around_zero(student, ref, rng, expect, act, setting):
     """dx at exactly 0 (the slope convention there) and around it"""
     check_backward(student, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", once))
+@pytest.mark.contract("domain_edge")
 def test_backward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: dx stays finite and right for |x| up to 1000"""
     check_backward(student, ref, rng, expect, act, huge(rng), {},

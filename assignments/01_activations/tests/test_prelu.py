@@ -134,6 +134,7 @@ def test_prelu_forward_any_slope(student, ref, rng, expect):
 
 
 @pytest.mark.task01_prelu_forward
+@pytest.mark.contract("domain_edge")
 def test_prelu_forward_zeros_and_large_inputs(student, ref, rng, expect):
     """out at exactly 0 and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), (3,))
@@ -161,6 +162,7 @@ def test_prelu_backward(student, ref, rng, expect, x_shape, alpha_shape, output)
 @pytest.mark.task01_prelu_backward
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("alpha_shape", [(), (3,)], ids=["scalar", "per-channel"])
+@pytest.mark.contract("domain_edge")
 def test_prelu_backward_around_zero(student, ref, rng, expect, alpha_shape, output):
     """One gradient of prelu at exactly 0 (slope alpha there) and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), alpha_shape)

@@ -79,6 +79,7 @@ def wrong_variants(f, x, h):
 
 @pytest.mark.task02_numerical_gradient
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x" + "x".join(map(str, s)))
+@pytest.mark.contract("domain_edge")
 def test_numerical_gradient_matches_the_exact_gradient(student, rng, expect, shape):
     """Matches the exact gradient of a smooth function (default step h)"""
     a, b, x = problem(rng, shape)
@@ -129,6 +130,7 @@ def test_rel_error_of_two_arrays(student, ref, rng, expect, shape, scale):
 
 
 @pytest.mark.task02_rel_error
+@pytest.mark.contract("domain_edge")
 def test_rel_error_with_zero_entries(student, ref, rng, expect):
     """Entries that are zero in both arrays (a dead ReLU unit) count as agreeing"""
     a = np.maximum(rng.standard_normal((4, 5)), 0.0)
@@ -137,6 +139,7 @@ def test_rel_error_with_zero_entries(student, ref, rng, expect):
 
 
 @pytest.mark.task02_rel_error
+@pytest.mark.contract("domain_edge")
 def test_rel_error_of_two_zero_arrays(student, ref, rng, expect):
     """Two all-zero gradients agree: the error is 0, not NaN (and a non-zero pair is measured right)"""
     zeros = np.zeros((3, 2))

@@ -67,6 +67,7 @@ def conv_fans(shape):
 
 @pytest.mark.task03_xavier_uniform
 @pytest.mark.parametrize("fan_in,fan_out,gain", FANS, ids=FAN_IDS)
+@pytest.mark.contract("domain_edge")
 def test_xavier_uniform_values(student, ref, rng, expect, fan_in, fan_out, gain):
     """w ~ U[-a, a], a = gain sqrt(6 / (fan_in + fan_out)), drawn from the given generator"""
     seed = int(rng.integers(2**32))
@@ -129,6 +130,7 @@ def he_variants(fan_in, fan_out, g, shape, seed, *, gain_given):
 
 @pytest.mark.task03_he_normal
 @pytest.mark.parametrize("fan_in,fan_out,gain", FANS, ids=FAN_IDS)
+@pytest.mark.contract("domain_edge")
 def test_he_normal_values(student, ref, rng, expect, fan_in, fan_out, gain):
     """w ~ N(0, s^2), s = gain / sqrt(fan_in) (gain sqrt(2) by default), drawn from the given generator"""
     seed = int(rng.integers(2**32))

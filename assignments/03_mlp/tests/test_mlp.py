@@ -45,6 +45,7 @@ def forward_variant(x, params, *, relu_last=False, bias=True):
 
 @pytest.mark.task03_mlp_forward
 @pytest.mark.parametrize("sizes,n", NETS, ids=NET_IDS)
+@pytest.mark.contract("domain_edge")
 def test_mlp_forward_scores(student, ref, rng, expect, sizes, n):
     """scores of an L-layer ReLU network (no ReLU on the last layer)"""
     x, params = network(rng, sizes, n)
@@ -138,6 +139,7 @@ def test_mlp_backward_gradient(student, ref, rng, expect, sizes, n, key):
 
 @pytest.mark.task03_mlp_backward
 @pytest.mark.parametrize("key", ["w1", "b1"])
+@pytest.mark.contract("domain_edge")
 def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
     """A unit whose pre-activation is exactly 0 passes no gradient (relu'(0) = 0)"""
     x, params = network(rng, [3, 5, 2], 4)

@@ -15,6 +15,7 @@ SCHEDULE_IDS = ["step3-gamma0.5", "step1-gamma0.9", "step5-default", "step4-gamm
 
 @pytest.mark.task03_step_lr
 @pytest.mark.parametrize("lr0,step_size,gamma", SCHEDULES, ids=SCHEDULE_IDS)
+@pytest.mark.contract("domain_edge")
 def test_step_lr_schedule(student, ref, expect, lr0, step_size, gamma):
     """lr0 gamma^floor(epoch / step_size) for epochs 0 to 12"""
     epochs = range(13)
@@ -108,6 +109,7 @@ def check_decision(got, history, kwargs, ref):
 
 @pytest.mark.task03_early_stopping
 @pytest.mark.parametrize("history,kwargs", HISTORIES, ids=HISTORY_IDS)
+@pytest.mark.contract("domain_edge")
 def test_early_stopping_hand_made_histories(student, ref, history, kwargs):
     """(should_stop, best_epoch) on a history chosen to show one rule"""
     got = decision(student.early_stopping(np.array(history), **kwargs))

@@ -44,6 +44,7 @@ def batch_list(result, n, batch_size):
 
 @pytest.mark.task03_minibatches
 @pytest.mark.parametrize("n,batch_size", SPLITS, ids=SPLIT_IDS)
+@pytest.mark.contract("domain_edge")
 def test_minibatches_match_the_permutation(student, ref, rng, expect, n, batch_size):
     """The batches are rng.permutation(n) cut in order, the last one possibly smaller"""
     seed = int(rng.integers(2**32))
@@ -153,6 +154,7 @@ def epoch_case(student, rng, sizes, n, batch_size, lr, *, scale=1.0):
 @pytest.mark.task03_sgd_epoch
 @pytest.mark.weight(3)
 @pytest.mark.parametrize("sizes,n,batch_size,lr", EPOCHS, ids=EPOCH_IDS)
+@pytest.mark.contract("domain_edge")
 def test_sgd_epoch_new_params(student, ref, rng, expect, sizes, n, batch_size, lr):
     """The parameters after one epoch, batch by batch from minibatches(N, batch_size, rng=rng)"""
     params, x, y, seed, new_params, _ = epoch_case(student, rng, sizes, n, batch_size, lr)

@@ -82,6 +82,7 @@ def test_weight_decay_and_initial_accumulator(follow, ref, rng):
            mistakes=mistakes("init_ignored", "wd_ignored", "abs", "eps_inside"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_tiny_gradients(follow, ref, rng):
     """Six steps on gradients about 1e-5, where eps matters"""
     shape = (4,)

@@ -90,6 +90,7 @@ def test_betas(follow, ref, rng):
            {"lr": 0.01, "betas": (0.5, 0.8)}, mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_tiny_gradients(follow, ref, rng):
     """Eight steps on gradients about 1e-6, where eps matters"""
     shape = (2, 3)

@@ -46,6 +46,7 @@ def rates(schedule, lr0, epochs, **hyper):
 @pytest.mark.task04_step_lr
 @pytest.mark.parametrize("lr0, step_size, gamma", [(0.1, 3, 0.5), (1.0, 1, 0.9), (0.05, 10, 0.1)],
                          ids=["step3", "step1", "step10"])
+@pytest.mark.contract("domain_edge")
 def test_step_lr(student, ref, expect, lr0, step_size, gamma):
     """step_lr over epochs 0 to 3 step_size + 2"""
     epochs = range(3 * step_size + 3)
@@ -58,6 +59,7 @@ def test_step_lr(student, ref, expect, lr0, step_size, gamma):
 @pytest.mark.task04_cosine_lr
 @pytest.mark.parametrize("lr0, t_max, eta_min", [(0.1, 10, 0.0), (0.5, 7, 0.01), (1.0, 1, 0.2)],
                          ids=["tmax10", "tmax7-eta_min", "tmax1"])
+@pytest.mark.contract("domain_edge")
 def test_cosine_lr(student, ref, expect, lr0, t_max, eta_min):
     """cosine_lr over epochs 0 to t_max"""
     epochs = range(t_max + 1)
@@ -68,6 +70,7 @@ def test_cosine_lr(student, ref, expect, lr0, t_max, eta_min):
 
 
 @pytest.mark.task04_cosine_lr
+@pytest.mark.contract("domain_edge")
 def test_cosine_lr_past_t_max(student, ref, expect):
     """cosine_lr past t_max climbs back up"""
     lr0, t_max, eta_min = 0.2, 6, 0.02

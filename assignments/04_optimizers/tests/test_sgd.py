@@ -71,6 +71,7 @@ def gradients(rng, shape, steps, scale=1.0):
 
 
 @pytest.mark.parametrize("shape", [(1,), (5, 3), (2, 3, 4)], ids=["1", "5x3", "2x3x4"])
+@pytest.mark.contract("domain_edge")
 def test_plain_step(follow, ref, rng, shape):
     """One plain SGD step (no momentum)"""
     w0 = rng.standard_normal(shape)

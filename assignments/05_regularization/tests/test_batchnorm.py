@@ -49,6 +49,7 @@ def normalise(x, mean, var, gamma, beta, eps=EPS):
 @pytest.mark.task05_batchnorm_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_batchnorm_forward_train(student, ref, rng, expect, n, d):
     """Train mode: normalise each feature with the batch mean and the biased batch variance"""
     x, gamma, beta = layer(rng, n, d)
@@ -149,6 +150,7 @@ def compact_dx(g, x_hat, inv_std):
 @pytest.mark.task05_batchnorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
     """Train mode: one gradient, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)
@@ -266,6 +268,7 @@ MISTAKES = {
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("output", ["new_mean", "new_var"])
 @pytest.mark.parametrize("momentum", [0.1, 0.35])
+@pytest.mark.contract("domain_edge")
 def test_running_stats_over_steps(student, rng, expect, momentum, output):
     """Four training batches (N = 2, 5, 8, 3), feeding back the returned statistics"""
     d = 4

@@ -131,6 +131,7 @@ def test_dropout_forward_eval_needs_no_rng(student, ref, rng, expect):
 
 
 @pytest.mark.task05_dropout_forward
+@pytest.mark.contract("domain_edge")
 def test_dropout_forward_p_zero(student, ref, rng, expect):
     """p = 0 in train mode keeps everything: out = x"""
     x = rng.standard_normal((4, 3))
@@ -195,6 +196,7 @@ def forward_mask(student, ref, x, p, seed, train):
 @pytest.mark.task05_dropout_backward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("shape,p", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_dropout_backward_uses_the_forward_mask(student, ref, rng, expect, shape, p):
     """dx = dout * mask, with the mask of the student's own forward (train mode)"""
     check_train_backward(student, ref, rng, expect, shape, p)

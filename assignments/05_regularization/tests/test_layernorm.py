@@ -40,6 +40,7 @@ def normalise(x, axis, gamma, beta, ddof=0):
 @pytest.mark.task05_layernorm_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_layernorm_forward(student, ref, rng, expect, n, d):
     """Normalise each example over its features, then scale and shift per feature"""
     x, gamma, beta = layer(rng, n, d)
@@ -103,6 +104,7 @@ def student_cache(student, ref, x, gamma, beta):
 @pytest.mark.task05_layernorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_layernorm_backward(student, ref, rng, expect, n, d, output):
     """One gradient of layernorm, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)

@@ -68,6 +68,7 @@ def test_l2_penalty(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task05_l2_penalty
+@pytest.mark.contract("domain_edge")
 def test_l2_penalty_is_a_float_and_lam_zero(student, ref, rng, expect):
     """lam = 0 gives a zero penalty and a zero gradient; the penalty is a single number"""
     w = weights(rng, (3, 5), zeros=False)
@@ -130,6 +131,7 @@ def test_l1_penalty_is_a_float_and_lam_zero(student, ref, rng, expect):
 
 
 @pytest.mark.task05_l1_penalty
+@pytest.mark.contract("domain_edge")
 def test_l1_gradient_at_zero_weights(student, ref, rng, expect):
     """An all-zero weight array: penalty 0 and subgradient 0 (sign(0) = 0)"""
     value, dw = penalty_pair(student.l1_penalty(np.zeros((2, 3)), 0.5), "l1_penalty")

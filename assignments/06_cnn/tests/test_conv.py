@@ -76,6 +76,7 @@ def _backward_loops(dout, x, w, stride, pad, *, backward_stride=None, accumulate
 
 @pytest.mark.task06_conv2d_forward_naive
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_forward_values(student, ref, rng, expect, case):
     """Output vs the reference"""
     _, x_shape, filters, stride, pad = case
@@ -139,6 +140,7 @@ def _backward(student, ref, rng, case):
 @pytest.mark.task06_conv2d_backward_naive
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_backward_dx(student, ref, rng, expect, case):
     """dx vs the reference"""
     (dx, _, _), (expected, _, _), (x, w, b, stride, pad, dout) = _backward(student, ref, rng, case)

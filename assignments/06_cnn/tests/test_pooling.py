@@ -125,6 +125,7 @@ def test_maxpool_forward_values(student, ref, rng, expect, case):
 
 @pytest.mark.task06_maxpool2d_forward
 @pytest.mark.parametrize("case", [CASES[0], CASES[2]], ids=[IDS[0], IDS[2]])
+@pytest.mark.contract("domain_edge")
 def test_maxpool_forward_all_negative(student, ref, rng, expect, case):
     """All-negative inputs"""
     x = -np.abs(rng.standard_normal(case[1])) - 0.5
@@ -164,6 +165,7 @@ def test_maxpool_backward_values(student, ref, rng, expect, case):
 @pytest.mark.task06_maxpool2d_backward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", [CASES[0], CASES[1], CASES[2], CASES[3]], ids=IDS[:4])
+@pytest.mark.contract("domain_edge")
 def test_maxpool_backward_ties(student, ref, rng, expect, case):
     """Ties go to the first maximum"""
     _max_backward(student, ref, rng, expect, case, rng.integers(-2, 3, size=case[1]).astype(float))
@@ -195,6 +197,7 @@ def test_maxpool_backward_zero_gradient(student, ref, rng, expect):
 
 @pytest.mark.task06_avgpool2d_forward
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_avgpool_forward_values(student, ref, rng, expect, case):
     """Output vs the reference"""
     x = rng.standard_normal(case[1])
@@ -215,6 +218,7 @@ def test_avgpool_forward_defaults(student, ref, rng, expect):
 
 @pytest.mark.task06_avgpool2d_backward
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_avgpool_backward_values(student, ref, rng, expect, case):
     """dx vs the reference"""
     x = rng.standard_normal(case[1])

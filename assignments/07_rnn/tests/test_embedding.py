@@ -45,6 +45,7 @@ def test_forward_int32_indices(student, ref, rng, expect):
 @pytest.mark.task07_embedding_forward
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("bad", [-1, "V"], ids=["index -1", "index V"])
+@pytest.mark.contract("domain_edge")
 def test_forward_rejects_out_of_range(student, ref, rng, expect, bad):
     """an index outside [0, V) raises ValueError (and the edge just inside is looked up)"""
     vocab = 5
@@ -93,6 +94,7 @@ def test_backward(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_embedding_backward
+@pytest.mark.contract("domain_edge")
 def test_backward_one_token_everywhere(student, ref, rng, expect):
     """dw when every position holds the same token"""
     _backward(student, ref, rng, expect, np.full((3, 4), 2, dtype=np.int64), 5, 3)

@@ -74,6 +74,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_rnn_forward
+@pytest.mark.contract("domain_edge")
 def test_forward_one_step_is_rnn_step(student, ref, rng, expect):
     """with T = 1, the sequence is one step"""
     x, h0, wx, wh, b = sequence_inputs(rng, 3, 1, 4, 5)
@@ -131,6 +132,7 @@ def test_backward(student, ref, rng, expect, shape, gradient):
 
 @pytest.mark.task07_rnn_backward
 @pytest.mark.parametrize("gradient", GRADIENTS)
+@pytest.mark.contract("domain_edge")
 def test_backward_loss_on_last_step(student, ref, rng, expect, gradient):
     """gradients when only the last state gets an upstream gradient"""
     _backward(student, ref, rng, expect, (2, 7, 3, 4), gradient, last_step_only=True)

@@ -60,6 +60,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_rnn_step_forward
+@pytest.mark.contract("domain_edge")
 def test_forward_large_inputs(student, ref, rng, expect):
     """h_next for large inputs (tanh saturates; exponentials overflow)"""
     args = step_inputs(rng, 3, 4, 5, scale=1000.0)
@@ -107,6 +108,7 @@ def test_backward(student, ref, rng, expect, shape, gradient):
 @pytest.mark.task07_rnn_step_backward
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("gradient", GRADIENTS)
+@pytest.mark.contract("domain_edge")
 def test_backward_saturated(student, ref, rng, expect, gradient):
     """gradients when some units saturate (large inputs)"""
     _backward(student, ref, rng, expect, (3, 4, 5), gradient, scale=30.0)

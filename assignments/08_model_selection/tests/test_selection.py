@@ -98,6 +98,7 @@ def test_scores_of_a_classifier(student, ref, rng, expect, scorer, student_score
 
 @pytest.mark.task08_cross_val_score
 @pytest.mark.weight(0.5)
+@pytest.mark.contract("domain_edge")
 def test_scores_of_a_single_fold(student, rng, expect, scorer, student_scorer):
     """A list of one fold gives an array of one score"""
     x, y = regression_data(rng, 12)
@@ -212,6 +213,7 @@ def test_grid_best_is_the_lowest_loss(student, ref, rng, scorer, student_scorer)
 
 
 @pytest.mark.task08_grid_search
+@pytest.mark.contract("domain_edge")
 def test_grid_ties_keep_the_first(student, ref, rng, scorer, student_scorer):
     """On a tie, best_params is the first tied combination in results order"""
     n = 20
@@ -235,6 +237,7 @@ def test_grid_ties_keep_the_first(student, ref, rng, scorer, student_scorer):
 
 @pytest.mark.task08_grid_search
 @pytest.mark.weight(0.5)
+@pytest.mark.contract("domain_edge")
 def test_grid_of_one_combination(student, ref, rng, expect, scorer, student_scorer):
     """A grid of one name and one value: one result, and it is the best"""
     x, y, folds = grid_problem(rng, ref, n=15, k=3)

@@ -98,6 +98,7 @@ SIZE_CASES = [(10, 0.2, 0.3), (30, 0.1, 0.1), (100, 0.07, 0.07), (7, 0.25, 0.25)
 
 @pytest.mark.task08_train_val_test_split
 @pytest.mark.parametrize("n,val_fraction,test_fraction", SIZE_CASES, ids=[f"N{n}-{v}-{t}" for n, v, t in SIZE_CASES])
+@pytest.mark.contract("domain_edge")
 def test_split_sizes(student, ref, rng, n, val_fraction, test_fraction):
     """Sizes round to the nearest integer (halves up); the training set gets the rest"""
     mine, theirs = seeded(rng)
@@ -217,6 +218,7 @@ def test_kfold_random_sizes(student, ref, rng, folds, draw):
 
 @pytest.mark.task08_kfold
 @pytest.mark.parametrize("n", [2, 7])
+@pytest.mark.contract("domain_edge")
 def test_kfold_leave_one_out(student, ref, folds, n):
     """K = N: leave-one-out, one sample per validation fold"""
     check_kfold(folds, student.kfold(n, n), ref.kfold(n, n), n, n, "kfold")
@@ -302,6 +304,7 @@ LABEL_CASES = ["grouped", "first-appearance", "imbalanced", "many-classes", "sma
 @pytest.mark.task08_stratified_kfold
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", LABEL_CASES)
+@pytest.mark.contract("domain_edge")
 def test_stratified_equals_sklearn(student, ref, rng, folds, case):
     """Without shuffling: the folds of scikit-learn's StratifiedKFold"""
     y, k = labels_case(case, rng)
