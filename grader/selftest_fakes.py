@@ -48,6 +48,8 @@ FAKE_KINDS: dict[str, str] = {
 _PRELUDE = '''
 
 # ---- self-test fakes: generated, every graded function does nothing ----
+import copy as _nnf_copy
+
 import numpy as _nnf_np
 
 _NNF_REFERENCE = {}
@@ -115,7 +117,9 @@ def _nnf_fake(name, kind, args, kwargs):
     if kind == "float32":
         return _nnf_replace(_NNF_REFERENCE[name](*args, **kwargs), _nnf_single, lambda n: n)
     if kind == "mutates":
-        output = _NNF_REFERENCE[name](*args, **kwargs)
+        # The result from copies: an output (or a cache) that shares memory with an argument
+        # would change too, and the next function would fail for that, not for this one.
+        output = _NNF_REFERENCE[name](*_nnf_copy.deepcopy(args), **_nnf_copy.deepcopy(kwargs))
         _nnf_change((list(args), kwargs))
         return output
     if kind == "raises":

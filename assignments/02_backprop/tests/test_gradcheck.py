@@ -10,6 +10,11 @@ is expected.
 import numpy as np
 import pytest
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "rel_error": {"dtype": "returns one number, and a number reaches the grader as a Python float (no dtype)"},
+}
+
 SHAPES = [(1,), (6,), (3, 4), (2, 3, 2)]
 
 

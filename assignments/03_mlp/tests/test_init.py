@@ -11,6 +11,12 @@ import math
 import numpy as np
 import pytest
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "xavier_uniform": {"purity": "takes no array argument (a shape tuple and a Generator, which travels by value)"},
+    "he_normal": {"purity": "takes no array argument (a shape tuple and a Generator, which travels by value)"},
+}
+
 # (fan_in, fan_out, gain or None for the default): a single weight, fan_in > fan_out and the
 # reverse (only both fans give Xavier's bound), a square layer, a non-default gain
 FANS = [(1, 1, None), (12, 5, None), (3, 40, None), (7, 7, None), (6, 9, 2.0), (64, 10, 0.5)]

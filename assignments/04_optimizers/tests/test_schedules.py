@@ -6,6 +6,13 @@ import math
 import numpy as np
 import pytest
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    name: {"dtype": "returns one number, and a number reaches the grader as a Python float (no dtype)",
+           "purity": "takes no array argument"}
+    for name in ("step_lr", "cosine_lr")
+}
+
 
 def step_lr_mistakes(lr0, epochs, step_size, gamma):
     return {

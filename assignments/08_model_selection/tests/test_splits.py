@@ -14,6 +14,13 @@ from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "train_val_test_split": {"dtype": "returns integer index arrays only", "purity": "takes no array argument"},
+    "kfold": {"dtype": "returns integer index arrays only", "purity": "takes no array argument"},
+    "stratified_kfold": {"dtype": "returns integer index arrays only"},
+}
+
 
 def seeded(rng, count=2):
     """Generators in the same state: one for the student, one for the reference (and spares)."""
