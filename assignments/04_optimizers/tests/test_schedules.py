@@ -43,6 +43,8 @@ def cosine_lr_mistakes(lr0, epochs, t_max, eta_min):
             cosine(min(e, t_max), t_max) for e in epochs],
         "full cosine period over t_max (cos(2 pi epoch / t_max)); t_max is half the period": [
             cosine(2 * e, t_max) for e in epochs],
+        "the ends swapped: the rate starts at eta_min and climbs to lr0; it starts at lr0": [
+            lr0 + (eta_min - lr0) * (1 + math.cos(math.pi * e / t_max)) / 2 for e in epochs],
     }
 
 

@@ -88,6 +88,8 @@ def test_forward_values(student, ref, rng, expect, case):
         "(w[f, c, 0, 0] multiplies the window's top-left entry)":
             ref.conv2d_forward(x, w[:, :, ::-1, ::-1].copy(), b, stride=stride, pad=pad)[0],
         "the bias b[f] is not added": ref.conv2d_forward(x, w, np.zeros_like(b), stride=stride, pad=pad)[0],
+        "the bias is added inside the sum, to every product of the window (C HH WW times): add b[f] once "
+        "per output": expected + (w[0].size - 1) * b[None, :, None, None],
     }
     _check(expect, out, expected, name="out", variants=variants, shape_hint=SHAPE_HINT)
 

@@ -103,8 +103,33 @@ def _max_backward(student, ref, rng, expect, case, x):
     expected_out, ref_cache = ref.maxpool2d_forward(x, **kwargs)
     dout = rng.standard_normal(expected_out.shape)
     dx = student.maxpool2d_backward(dout, _student_cache(student.maxpool2d_forward, x, kwargs, ref_cache))
-    _check(expect, dx, ref.maxpool2d_backward(dout, ref_cache), name="dx", kind="gradients",
-           variants=_max_variants(x, dout, case), shape_hint=" (dx has the shape of x)")
+    expected = ref.maxpool2d_backward(dout, ref_cache)
+    try:
+        _check(expect, dx, expected, name="dx", kind="gradients",
+               variants=_max_variants(x, dout, case), shape_hint=" (dx has the shape of x)")
+    except AssertionError as failure:
+        raise type(failure)(f"{failure}{_misrouted(dx, x, ref_cache)}") from None
+
+
+def _misrouted(dx, x, ref_cache):
+    """Where a max-pool dx puts gradient on an entry that is no window's maximum (a true statement
+    or nothing): gradient routed to the wrong entry of its window."""
+    dx = np.asarray(dx) if isinstance(dx, (np.ndarray, list)) else None
+    if dx is None or dx.shape != x.shape or dx.dtype.kind not in "fiu":
+        return ""
+    _, argmax, ph, pw, stride = ref_cache
+    is_max = np.zeros(x.shape, dtype=bool)
+    for k in range(ph):
+        for l in range(pw):
+            view = is_max[:, :, k:k + stride * argmax.shape[2]:stride, l:l + stride * argmax.shape[3]:stride]
+            view |= argmax == k * pw + l
+    stray = (dx != 0) & ~is_max
+    if not stray.any():
+        return ""
+    first = tuple(int(i) for i in np.argwhere(stray)[0])
+    return (f"; {int(stray.sum())} entries of dx get gradient although they are no window's (first) maximum (first at "
+            f"{list(first)}): each window's gradient goes to the entry at its argmax (k = a // pool_width, "
+            f"l = a % pool_width), and nowhere else")
 
 
 # ---- max pooling, forward -----------------------------------------------------------------------

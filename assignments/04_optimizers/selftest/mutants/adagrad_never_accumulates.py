@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: adagrad whose sum never accumulates: s = initial + g^2 of this step only
 # expect-lose: adagrad
-# expect-feedback: sum
+# expect-feedback: does not accumulate
 import numpy as np
 
 

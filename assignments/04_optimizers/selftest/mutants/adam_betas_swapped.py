@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: adam with beta1 and beta2 swapped (m decays with 0.999, v with 0.9)
-# expect-lose: adam adamw
-# expect-feedback: swapped
+# expect-lose: adam
+# expect-feedback: beta1 and beta2 swapped
 import math
 
 import numpy as np

@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: adam whose step counter never advances (t = 1 at every step: the bias correction of step 1 forever)
 # expect-lose: adam
-# expect-feedback: step
+# expect-feedback: step count never advances
 import math
 
 import numpy as np

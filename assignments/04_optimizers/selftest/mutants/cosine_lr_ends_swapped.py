@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: cosine_lr with its ends swapped: starts at eta_min and climbs to lr0
 # expect-lose: cosine_lr
-# expect-feedback: swapped
+# expect-feedback: ends swapped
 import math
 
 

@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: sgd ignoring dampening (b = mu b + g always)
 # expect-lose: sgd
-# expect-feedback: dampening
+# expect-feedback: dampening ignored
 import numpy as np
 
 

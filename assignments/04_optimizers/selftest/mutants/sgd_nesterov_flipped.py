@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: sgd with the Nesterov term flipped: d = g - mu b
 # expect-lose: sgd
-# expect-feedback: nesterov
+# expect-feedback: Nesterov term with the wrong sign
 import numpy as np
 
 

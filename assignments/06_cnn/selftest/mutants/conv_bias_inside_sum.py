@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: conv2d_forward_naive adding the bias inside the sum (to every product of the window)
 # expect-lose: conv2d_forward_naive
-# expect-feedback: bias
+# expect-feedback: bias is added inside the sum
 import numpy as np
 
 

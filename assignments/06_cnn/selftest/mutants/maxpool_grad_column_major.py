@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: maxpool2d_backward decoding the argmax column-major (k = a % pool_height): gradients routed to the wrong entry of non-square or off-diagonal windows
 # expect-lose: maxpool2d_backward
-# expect-feedback: entry
+# expect-feedback: no window's (first) maximum
 import numpy as np
 
 

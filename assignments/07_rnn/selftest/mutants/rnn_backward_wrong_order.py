@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: rnn_backward multiplying in the wrong order: dh_prev = dz Wh instead of dz Wh^T
 # expect-lose: rnn_backward
-# expect-feedback: dh0
+# expect-feedback: must be dz_t Wh^T
 import numpy as np
 
 

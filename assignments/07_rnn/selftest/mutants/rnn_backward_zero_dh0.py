@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: rnn_backward right but for dh0, returned as zeros
 # expect-lose: rnn_backward
-# expect-feedback: dh0
+# expect-feedback: dh0 is all zeros
 import numpy as np
 
 
