@@ -80,6 +80,33 @@ def _worst_entry(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
             f"{int(bad.sum())} of {bad.size} entries differ")
 
 
+def _where_wrong(bad: np.ndarray) -> str:
+    """Where the wrong entries are, when that is narrower than "here and there": every one at one
+    or two indices of an axis (a row, a time step, a channel), or on the border of the last two
+    axes of an (N, C, H, W) array (the outermost rows and columns of an image). Empty when no
+    such statement is true."""
+    if bad.ndim < 2 or bad.all() or not bad.any():  # 1-D: the worst entry and the count say it
+        return ""
+    best = None
+    for axis, size in enumerate(bad.shape):
+        if size < 2:
+            continue
+        rows = np.flatnonzero(bad.any(axis=tuple(a for a in range(bad.ndim) if a != axis)))
+        if len(rows) <= 2 and len(rows) < size and (best is None or len(rows) / size < best[2] / best[3]):
+            best = (axis, rows, len(rows), size)
+    if best is None:
+        if bad.ndim == 4 and min(bad.shape[-2:]) >= 3:  # (N, C, H, W) images
+            interior = np.zeros(bad.shape[-2:], dtype=bool)
+            interior[1:-1, 1:-1] = True
+            if not bad[..., interior].any():
+                return "; only border pixels (the first or last row or column of each image) are wrong: padding?"
+        return ""
+    axis, rows, _, size = best
+    names = [("the first" if i == 0 else "the last" if i == size - 1 else f"index {i}") for i in rows]
+    return (f"; every wrong entry lies at {' and '.join(names)} of axis {axis} (size {size}): "
+            f"the rest of that axis is right")
+
+
 def _constant_factor(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> float | None:
     """The scalar c with got == c * expected entry by entry (c not 1), if one explains them all.
 
@@ -202,4 +229,6 @@ def diagnose(
         dtype_note = ""
     if expected.ndim == 0:
         return Verdict(False, f"{name}: wrong value: got {_number(got)}, expected {_number(expected)}{dtype_note}")
-    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}")
+    bad = ~np.isclose(got, expected, rtol=tolerance.rtol, atol=tolerance.atol)
+    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}"
+                          f"{_where_wrong(bad)}")

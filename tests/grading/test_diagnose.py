@@ -150,3 +150,38 @@ def test_float32_fails_even_within_the_tolerance(expected):
     assert not verdict.ok and "float32" in verdict.message and "float64 outputs" in verdict.message
     assert diagnose(expected.astype(np.float32), expected.astype(np.float32)).ok  # float32 in, float32 out
     assert diagnose(np.arange(3, dtype=np.int32), np.arange(3)).ok  # integers: any width
+
+
+# -- where the wrong entries are, when that is narrower than "here and there" ------------------
+
+def test_wrong_entries_at_the_last_time_step_are_located(rng):
+    expected = rng.standard_normal((3, 5, 4))  # (N, T, H)
+    got = expected.copy()
+    got[:, -1] += 1.0
+    assert "every wrong entry lies at the last of axis 1 (size 5)" in diagnose(got, expected).message
+
+
+def test_one_wrong_row_is_located(rng):
+    expected = rng.standard_normal((6, 3))
+    got = expected.copy()
+    got[2, 0] += 1.0
+    got[2, 2] -= 1.0
+    message = diagnose(got, expected).message
+    assert "every wrong entry lies at index 2 of axis 0 (size 6)" in message
+
+
+def test_border_pixels_are_located(rng):
+    expected = rng.standard_normal((2, 3, 5, 5))
+    got = expected.copy()
+    got[:, :, 0, :] += 1.0
+    got[:, :, :, -1] += 1.0
+    assert "only border pixels" in diagnose(got, expected).message
+
+
+def test_no_location_is_claimed_when_errors_are_spread(rng):
+    expected = rng.standard_normal((4, 4))
+    got = expected + np.eye(4)  # one wrong entry in every row and every column
+    message = diagnose(got, expected).message
+    assert "lies at" not in message and "border" not in message
+    everything = diagnose(expected + 1.0, expected).message
+    assert "lies at" not in everything and "border" not in everything
