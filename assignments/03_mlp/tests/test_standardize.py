@@ -136,3 +136,23 @@ def test_standardize_large_offset(student, ref, rng, expect):
     expect(got[0], ref.standardize(x)[0], name="z for columns near 1e6", variants={
         "a constant column was detected by std == 0, but rounding makes its computed std a tiny nonzero "
         "number (here 1e-10) and z noise of size 1: test for constant columns with np.ptp(x, axis=0) == 0": guarded})
+
+
+@pytest.mark.task03_standardize
+@pytest.mark.weight(0.5)
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("output", ["z", "std"])
+def test_standardize_tiny_spread_is_not_constant(student, ref, rng, expect, output):
+    """A column with a tiny but non-zero spread (1e-9) is standardised, not treated as constant"""
+    x = columns(rng, 8, 3)
+    x[:, 1] = 1e-9 * rng.standard_normal(8)  # around 0: its mean and std are computed exactly enough
+    got = triple(student.standardize(x))
+    index = OUTPUTS.index(output)
+    guarded = ref.standardize(x)[index].copy()
+    if output == "z":
+        guarded[:, 1] = x[:, 1] - x[:, 1].mean()
+    else:
+        guarded[1] = 1.0
+    expect(got[index], ref.standardize(x)[index], name=output, variants={
+        "a column with a tiny spread was treated as constant (a threshold on std): only a column whose values "
+        "are all equal is constant (np.ptp(x, axis=0) == 0)": guarded})
