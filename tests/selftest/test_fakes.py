@@ -1,14 +1,16 @@
 """The self-test's generic fakes: generated from each graded function's own signature, they do
 nothing (zeros, ones, their input, ValueError) in the output's structure, and keep the reference
-they wrap in a namespace of its own."""
+they wrap in a namespace of its own; the self-test judges fakes and contract fakes by task."""
 
 import inspect
 
 import numpy as np
 import pytest
 
-from grader.selftest import cases
+from grader.records import SubmissionRecord, TestResult
+from grader.selftest import SelfTestCase, cases, judge
 from grader.selftest_fakes import FAKE_KINDS, fake_definitions, fake_module
+from grader.suite.contract import SuiteContracts
 from tests.selftest.harness import ROOT
 
 REFERENCE = '''
@@ -99,3 +101,31 @@ def test_every_assignment_gets_every_fake():
         if (folder / "tests").is_dir():
             names = {case.name for case in cases(folder)}
             assert {f"fake:{kind}" for kind in FAKE_KINDS} <= names, folder.name
+
+
+def record(*tests):
+    return SubmissionRecord(student="s", assignment="99_toy", submission_sha256="0" * 64, submission_file="s.py",
+                            status="graded", score=sum(t.score for t in tests),
+                            max_score=sum(t.max_score for t in tests), tests=tests)
+
+
+def result(task, score, output="passed"):
+    return TestResult(name=f"{task}: a test", task=task, score=score, max_score=1.0,
+                      status="passed" if score else "failed", output=output)
+
+
+def test_a_fake_that_earns_anything_is_reported_with_the_tests_that_paid():
+    fake = SelfTestCase("fake:zeros", FAKE_KINDS["zeros"])
+    assert judge(fake, record(result("f", 0.0, "wrong"), result("g", 0.0, "wrong"))) == ()
+    reasons = judge(fake, record(result("f", 0.0, "wrong"), result("g", 1.0)))
+    assert reasons == ("a fake must score 0, got 1", "g: a test paid 1")
+
+
+def test_a_contract_fake_needs_each_task_to_lose_points_saying_why_unless_opted_out():
+    case = SelfTestCase("contract:float32", "", expect_feedback=("float32",))
+    caught = result("f", 0.0, "out: the values are right to float32 precision, but the dtype is float32")
+    missed = result("g", 0.0, "out: wrong values: ...")  # lost points, but not for its dtype
+    reasons = judge(case, record(caught, missed), SuiteContracts({}, {}))
+    assert len(reasons) == 1 and reasons[0].startswith("g: no test catches a break of its dtype contract")
+    opted_out = SuiteContracts({}, {"g": {"dtype": "returns an int"}})
+    assert judge(case, record(caught, result("g", 1.0)), opted_out) == ()
