@@ -299,5 +299,8 @@ def test_running_stats_default_momentum(student, ref, rng, expect):
     mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
     result = returned(student.batchnorm_running_stats(x, mean, var), "batchnorm_running_stats", "new_mean, new_var")
     expected = ref.batchnorm_running_stats(x, mean, var)
-    expect(result[0], expected[0], name="new_mean with the default momentum")
-    expect(result[1], expected[1], name="new_var with the default momentum")
+    wrong = {what: rule(x, mean, var, 0.1) for what, rule in MISTAKES.items()}
+    expect(result[0], expected[0], name="new_mean with the default momentum",
+           variants={what: path[0] for what, path in wrong.items()})
+    expect(result[1], expected[1], name="new_var with the default momentum",
+           variants={what: path[1] for what, path in wrong.items()})
