@@ -7,8 +7,10 @@ tasks its header names, with the feedback words it names; (4) each alternative i
 (every graded function returning zeros, ones, its input, or raising ValueError): zero on every
 test; (6) the contract fakes (right values as float32; right result, then the arguments changed
 in place): each graded function loses points with a feedback naming the broken part of its
-contract, unless its suite opts it out (``grader.suite.contract``). A mutant or alternative file holds only the functions
-it replaces; it is appended to the reference solution's code, so its defs win. Header:
+contract, unless its suite opts it out (``grader.suite.contract``).
+
+A mutant or alternative file holds only the functions it replaces; it is appended to the
+reference solution's code, so its defs win. Header:
 
     # selftest: mutant | alternative
     # description: dW transposed
@@ -38,7 +40,8 @@ class SelfTestCase:
     """One submission the self-test grades, and what it must score."""
 
     name: str
-    """``reference``, ``release``, ``mutant:<file stem>``, ``alternative:<file stem>`` or ``fake:<kind>``."""
+    """``reference``, ``release``, ``mutant:<file stem>``, ``alternative:<file stem>``, ``fake:<kind>`` or
+    ``contract:<kind>``."""
     description: str
     """What the case is (a mutant's bug, an alternative's approach)."""
     path: Path | None = None
@@ -138,8 +141,7 @@ def _judge_contract(case: SelfTestCase, record: SubmissionRecord, contracts: Sui
     for task in dict.fromkeys(t.task for t in record.tests):
         if contracts.opted_out(task, part):
             continue
-        said = [t for t in record.tests if t.task == task and t.score < t.max_score - 1e-9 and phrase in t.output.lower()]
-        if not said:
+        if not any(t.task == task and t.score < t.max_score - 1e-9 and phrase in t.output.lower() for t in record.tests):
             reasons.append(f"{task}: no test catches a break of its {part} contract (feedback {phrase!r}); test it, "
                            f"or opt out in CONTRACT_OPT_OUT with the reason")
     return tuple(reasons)

@@ -183,14 +183,27 @@ class SuitePlugin:
             covered = self.contracts.setdefault(tasks[0], set())
             for marker in item.iter_markers("contract"):
                 covered.update(str(kind) for kind in marker.args)
-            for function, kinds in (getattr(getattr(item, "module", None), "CONTRACT_OPT_OUT", None) or {}).items():
-                self.opt_outs.setdefault(str(function), {}).update({str(k): str(v) for k, v in dict(kinds).items()})
+            self._read_opt_outs(getattr(item, "module", None))
             weights[tasks[0]] = weights.get(tasks[0], 0.0) + weight
             self.order.append(item.nodeid)
         self._weights = weights
         for function in self.context.task_points:
             if function not in weights:
                 self.problems.append(f"no hidden test for task {function}")
+
+    def _read_opt_outs(self, module) -> None:
+        """A test module's CONTRACT_OPT_OUT ({function: {kind: reason}}); a malformed one is a problem."""
+        declared = getattr(module, "CONTRACT_OPT_OUT", None)
+        if declared is None:
+            return
+        if not isinstance(declared, dict) or not all(isinstance(kinds, dict) for kinds in declared.values()):
+            name = getattr(module, "__name__", "a test module")
+            problem = f"{name}: CONTRACT_OPT_OUT must be {{function: {{kind: reason}}}}"
+            if problem not in self.problems:
+                self.problems.append(problem)
+            return
+        for function, kinds in declared.items():
+            self.opt_outs.setdefault(str(function), {}).update({str(k): str(v) for k, v in kinds.items()})
 
     def max_score(self, nodeid: str) -> float:
         task, _, weight, _ = self._meta[nodeid]

@@ -52,3 +52,11 @@ def test_a_suite_that_does_not_collect_is_a_gap(tmp_path):
     (tmp_path / "test_broken.py").write_text("import nothing_of_that_name\n")
     gaps = coverage_gaps(collect_contracts(tmp_path, "99_toy", ("f",)), ["f"])
     assert "the hidden suite collected no test" in gaps
+
+
+def test_a_malformed_opt_out_is_a_problem_not_a_crash(tmp_path):
+    (tmp_path / "test_one.py").write_text(
+        "import pytest\nCONTRACT_OPT_OUT = {'f': 'dtype'}\n"
+        "@pytest.mark.task99_f\n@pytest.mark.contract('domain_edge')\ndef test_edge():\n    pass\n")
+    gaps = coverage_gaps(collect_contracts(tmp_path, "99_toy", ("f",)), ["f"])
+    assert gaps == ["test_one: CONTRACT_OPT_OUT must be {function: {kind: reason}}"]
