@@ -119,6 +119,9 @@ def leaky_relu_forward_mistakes(x, kw):
     if alpha != 0.01:
         found["the default slope 0.01 instead of the alpha passed: use the keyword argument alpha"] = (
             np.where(x > 0, x, 0.01 * x))
+    if not 0 <= alpha <= 1:
+        found["np.maximum(x, alpha x) is leaky relu only for 0 <= alpha <= 1; alpha may be any float: use "
+              "np.where(x > 0, x, alpha x)"] = np.maximum(x, alpha * x)
     return found
 
 
@@ -248,9 +251,10 @@ ACTIVATIONS = [
     Activation("sigmoid", forward_mistakes=sigmoid_forward_mistakes, backward_mistakes=sigmoid_backward_mistakes),
     Activation("tanh", forward_mistakes=tanh_forward_mistakes, backward_mistakes=tanh_backward_mistakes),
     Activation("relu", kink={}, forward_mistakes=relu_forward_mistakes, backward_mistakes=relu_backward_mistakes),
-    Activation("leaky_relu", "alpha", (0.2, 0.65), {"alpha": 0.3},
+    # Hyperparameters across the documented domain ("alpha: float"), not only at ordinary values.
+    Activation("leaky_relu", "alpha", (0.2, 0.65, 1.5, -0.1), {"alpha": 0.3},
                leaky_relu_forward_mistakes, leaky_relu_backward_mistakes),
-    Activation("elu", "alpha", (0.4, 2.0), {"alpha": 0.6}, elu_forward_mistakes, elu_backward_mistakes),
+    Activation("elu", "alpha", (0.4, 2.0, 0.0), {"alpha": 0.6}, elu_forward_mistakes, elu_backward_mistakes),
     Activation("selu", kink={}, forward_mistakes=selu_forward_mistakes, backward_mistakes=selu_backward_mistakes),
     Activation("gelu", forward_mistakes=gelu_forward_mistakes, backward_mistakes=gelu_backward_mistakes),
     Activation("gelu_tanh", forward_mistakes=gelu_tanh_forward_mistakes,
