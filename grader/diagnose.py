@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MAX_NAMED_MISTAKES = 3
+"""More known mistakes than this matching at once say nothing about which one it is: none is named."""
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -81,35 +83,88 @@ def _worst_entry(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> str:
             f"{int(bad.sum())} of {bad.size} entries differ")
 
 
+def _where_wrong(bad: np.ndarray) -> str:
+    """Where the wrong entries are, when that is narrower than "here and there": every one at one
+    or two indices of an axis (a row, a time step, a channel), or on the border of the last two
+    axes of an (N, C, H, W) array (the outermost rows and columns of an image). Empty when no
+    such statement is true."""
+    if bad.ndim < 2 or bad.all() or not bad.any():  # 1-D: the worst entry and the count say it
+        return ""
+    best = None
+    for axis, size in enumerate(bad.shape):
+        if size < 2:
+            continue
+        rows = np.flatnonzero(bad.any(axis=tuple(a for a in range(bad.ndim) if a != axis)))
+        if len(rows) <= 2 and len(rows) < size and (best is None or len(rows) / size < best[2] / best[3]):
+            best = (axis, rows, len(rows), size)
+    if best is None:
+        if bad.ndim == 4 and min(bad.shape[-2:]) >= 3:  # (N, C, H, W) images
+            interior = np.zeros(bad.shape[-2:], dtype=bool)
+            interior[1:-1, 1:-1] = True
+            if not bad[..., interior].any():
+                return "; only border pixels (the first or last row or column of each image) are wrong: padding?"
+        return ""
+    axis, rows, _, size = best
+    names = [("the first" if i == 0 else "the last" if i == size - 1 else f"index {i}") for i in rows]
+    return (f"; every wrong entry lies at {' and '.join(names)} of axis {axis} (size {size}): "
+            f"the rest of that axis is right")
+
+
 def _constant_factor(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> float | None:
-    """The scalar c with got == c * expected, if there is one (and c is not 1)."""
-    scale = float(np.vdot(expected, expected).real)
-    if scale == 0.0:
+    """The scalar c with got == c * expected entry by entry (c not 1), if one explains them all.
+
+    Only for arrays with at least two non-zero expected entries: any two numbers are "off by a
+    constant factor" of each other, so a lone scalar (or an array that is zero but for one entry)
+    says nothing. Every entry must match c * expected within the comparison's own tolerance."""
+    if np.count_nonzero(expected) < 2:
         return None
+    scale = float(np.vdot(expected, expected).real)
     c = float(np.vdot(expected, got).real) / scale
-    if abs(c - 1.0) < 1e-6 or not np.allclose(got, c * expected, rtol=tol.rtol * 10, atol=tol.atol * 10):
+    if not np.allclose(got, c * expected, rtol=tol.rtol, atol=tol.atol):
+        return None
+    if np.allclose(got, expected, rtol=tol.rtol, atol=tol.atol):
         return None
     return c
 
 
-def _describe_factor(c: float) -> str:
-    if abs(c) < 1e-12:
-        return "is all zeros"
-    if abs(c + 1.0) < 1e-6:
+def _factor_text(c: float) -> str:
+    """c to about the comparison's own precision: 1.000004 must not print as 1, nor 2.0004 as 2."""
+    for digits in range(4, 17):
+        text = f"{c:.{digits}g}"
+        if abs(float(text) - c) <= 1e-6 * abs(c):
+            return text
+    return repr(c)
+
+
+def _describe_factor(c: float, got: np.ndarray) -> str | None:
+    if c == 0.0 or abs(c) < 1e-12:
+        return "is all zeros" if not np.any(got) else None
+    if abs(c + 1.0) < 1e-8:
         return "has the wrong sign everywhere (x -1)"
     sign = "has the wrong sign and " if c < 0 else ""
     size = abs(c)
     for k in range(2, 1025):
-        if abs(size - k) < 1e-6 * k:
-            return f"{sign}is {k} times too large (x {c:.4g}: a missing division, e.g. by the batch size?)"
-        if abs(size * k - 1.0) < 1e-6:
+        if abs(size - k) < 1e-8 * k:
+            return f"{sign}is {k} times too large (x {_factor_text(c)}: a missing division, e.g. by the batch size?)"
+        if abs(size * k - 1.0) < 1e-8:
             return f"{sign}is {k} times too small (x 1/{k}: an extra division, e.g. by the batch size?)"
-    return f"is off by a constant factor of {c:.4g}"
+    return f"is off by a constant factor of {_factor_text(c)} (every entry)"
 
 
-def _factor_name(c: float) -> str:
-    """The short name of a constant-factor mistake: the sentence without this student's numbers."""
-    sentence = _describe_factor(c)
+def _known_mistakes(got: np.ndarray, variants: Mapping[str, np.ndarray] | None, tol: Tolerance) -> list[str]:
+    """The descriptions of every variant that matches ``got`` within tolerance."""
+    found = []
+    for mistake, wrong in (variants or {}).items():
+        if wrong is None:
+            continue
+        wrong = np.asarray(wrong)
+        if wrong.shape == got.shape and wrong.dtype.kind in "biufc" and _close(got, wrong, tol):
+            found.append(mistake)
+    return found
+
+
+def _factor_name(sentence: str) -> str:
+    """The short name of a constant-factor mistake: its sentence without this student's numbers."""
     if sentence.startswith("is off by"):
         return "off by a constant factor"
     return sentence.partition(" (")[0].removeprefix("is ").removeprefix("has the ")
@@ -158,20 +213,33 @@ def diagnose(
                               f"Use a numerically stable formula.", mistake="NaN or inf (overflow)")
 
     if _close(got, expected, tolerance):
+        if expected.dtype == np.float64 and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+            return Verdict(False, f"{name}: the values are right to {got.dtype} precision, but the dtype is "
+                                  f"{got.dtype}: float64 inputs must give float64 outputs (an astype, or a "
+                                  f"{got.dtype} array or constant in the computation?)",
+                           mistake=f"{got.dtype} output instead of float64")
         dtype_note = "" if got.dtype == expected.dtype else f" (note: dtype {got.dtype}, reference {expected.dtype})"
         return Verdict(True, f"{name}: matches the reference{dtype_note}")
 
-    for mistake, wrong in (variants or {}).items():
-        wrong = np.asarray(wrong)
-        if wrong.shape == got.shape and _close(got, wrong, tolerance):
-            return Verdict(False, f"{name}: matches a known mistake: {mistake}", mistake=mistake)
+    mistakes = _known_mistakes(got, variants, tolerance)
+    if len(mistakes) == 1:
+        return Verdict(False, f"{name}: matches a known mistake: {mistakes[0]}", mistake=mistakes[0])
+    if 1 < len(mistakes) <= MAX_NAMED_MISTAKES:
+        # These inputs cannot tell them apart: name each as a possibility, none as the cause.
+        return Verdict(False, f"{name}: matches {len(mistakes)} known mistakes, which give the same output here: "
+                              + "; or ".join(mistakes))
 
     factor = _constant_factor(got, expected, tolerance)
-    if factor is not None:
-        return Verdict(False, f"{name} {_describe_factor(factor)}", mistake=_factor_name(factor))
+    described = _describe_factor(factor, got) if factor is not None else None
+    if described is not None:
+        return Verdict(False, f"{name} {described}", mistake=_factor_name(described))
 
     if got.dtype != expected.dtype and got.dtype.kind != expected.dtype.kind or got.dtype.itemsize < expected.dtype.itemsize:
         dtype_note = f"; dtype {got.dtype}, expected {expected.dtype}"
     else:
         dtype_note = ""
-    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}")
+    if expected.ndim == 0:
+        return Verdict(False, f"{name}: wrong value: got {_number(got)}, expected {_number(expected)}{dtype_note}")
+    bad = ~np.isclose(got, expected, rtol=tolerance.rtol, atol=tolerance.atol)
+    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}"
+                          f"{_where_wrong(bad)}")

@@ -3,8 +3,14 @@
 For one assignment, grade (1) the reference solution: full marks; (2) the untouched release:
 zero; (3) each mutant in ``assignments/<slug>/selftest/mutants/``: loses points on exactly the
 tasks its header names, with the feedback words it names; (4) each alternative in
-``selftest/alternatives/``: full marks. A mutant or alternative file holds only the functions
-it replaces; it is appended to the reference solution's code, so its defs win. Header:
+``selftest/alternatives/``: full marks; (5) the generic fakes of ``grader.selftest_fakes``
+(every graded function returning zeros, ones, its input, or raising ValueError): zero on every
+test; (6) the contract fakes (right values as float32; right result, then the arguments changed
+in place): each graded function loses points with a feedback naming the broken part of its
+contract, unless its suite opts it out (``grader.suite.contract``).
+
+A mutant or alternative file holds only the functions it replaces; it is appended to the
+reference solution's code, so its defs win. Header:
 
     # selftest: mutant | alternative
     # description: dW transposed
@@ -23,6 +29,8 @@ from grader.discover import Submission
 from grader.extract import extract_submission
 from grader.grade import AssignmentBundle, grade_submission, suite_session_for
 from grader.records import SubmissionRecord
+from grader.selftest_fakes import CONTRACT_FAKES, FAKE_KINDS, fake_module
+from grader.suite.contract import SuiteContracts, collect_contracts
 
 _HEADER = re.compile(r"^#\s*(selftest|description|expect-lose|expect-feedback)\s*:\s*(.*?)\s*$")
 
@@ -32,7 +40,8 @@ class SelfTestCase:
     """One submission the self-test grades, and what it must score."""
 
     name: str
-    """``reference``, ``release``, ``mutant:<file stem>`` or ``alternative:<file stem>``."""
+    """``reference``, ``release``, ``mutant:<file stem>``, ``alternative:<file stem>``, ``fake:<kind>`` or
+    ``contract:<kind>``."""
     description: str
     """What the case is (a mutant's bug, an alternative's approach)."""
     path: Path | None = None
@@ -69,7 +78,7 @@ def parse_header(path: Path) -> dict[str, str]:
 
 
 def cases(assignment_folder: Path) -> list[SelfTestCase]:
-    """The reference, the release, then every mutant and alternative, sorted by file name."""
+    """The reference, the release, every mutant and alternative (sorted by file name), then the fakes."""
     found = [SelfTestCase("reference", "the reference solution"),
              SelfTestCase("release", "the untouched student release")]
     for kind in ("mutants", "alternatives"):
@@ -82,6 +91,9 @@ def cases(assignment_folder: Path) -> list[SelfTestCase]:
                 name=f"{kind.rstrip('s')}:{path.stem}", description=header.get("description", path.stem),
                 path=path, expect_lose=tuple(header.get("expect-lose", "").split()),
                 expect_feedback=tuple(w.strip() for w in header.get("expect-feedback", "").split(",") if w.strip())))
+    found += [SelfTestCase(f"fake:{kind}", description) for kind, description in FAKE_KINDS.items()]
+    found += [SelfTestCase(f"contract:{kind}", description, expect_feedback=(phrase,))
+              for kind, (_, description, phrase) in CONTRACT_FAKES.items()]
     return found
 
 
@@ -91,9 +103,11 @@ def solution_module(source_notebook: Path, functions: list[str]) -> str:
     return "\n\n".join(chunk.source for chunk in extracted.chunks) + "\n"
 
 
-def judge(case: SelfTestCase, record: SubmissionRecord) -> tuple[str, ...]:
+def judge(case: SelfTestCase, record: SubmissionRecord, contracts: SuiteContracts | None = None) -> tuple[str, ...]:
     """Reasons the record is not what the case expects (empty when it is)."""
     lost = {t.task for t in record.tests if t.score < t.max_score - 1e-9}
+    if case.name.startswith("contract:"):
+        return _judge_contract(case, record, contracts or SuiteContracts({}, {}))
     if case.name in ("reference",) or case.name.startswith("alternative:"):
         if record.score < record.max_score - 1e-9:
             failing = [f"{t.name}: {t.output}" for t in record.tests if t.status != "passed"]
@@ -101,6 +115,9 @@ def judge(case: SelfTestCase, record: SubmissionRecord) -> tuple[str, ...]:
         return ()
     if case.name == "release":
         return () if record.score == 0 else (f"expected 0 points, got {record.score:g}",)
+    if case.name.startswith("fake:"):
+        paid = [f"{t.name} paid {t.score:g}" for t in record.tests if t.score > 0]
+        return (f"a fake must score 0, got {record.score:g}", *paid) if paid else ()
     reasons = []
     expected = set(case.expect_lose)
     if not expected:
@@ -116,6 +133,20 @@ def judge(case: SelfTestCase, record: SubmissionRecord) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def _judge_contract(case: SelfTestCase, record: SubmissionRecord, contracts: SuiteContracts) -> tuple[str, ...]:
+    """Every task not opted out of this part of the contract loses points, saying why."""
+    part = CONTRACT_FAKES[case.name.partition(":")[2]][0]
+    phrase = case.expect_feedback[0].lower()
+    reasons = []
+    for task in dict.fromkeys(t.task for t in record.tests):
+        if contracts.opted_out(task, part):
+            continue
+        if not any(t.task == task and t.score < t.max_score - 1e-9 and phrase in t.output.lower() for t in record.tests):
+            reasons.append(f"{task}: no test catches a break of its {part} contract (feedback {phrase!r}); test it, "
+                           f"or opt out in CONTRACT_OPT_OUT with the reason")
+    return tuple(reasons)
+
+
 def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: Path, release_notebook: Path,
              secret: str = "selftest", scratch: Path | None = None) -> SelfTestOutcome:
     """Grade one case (with this process's session of the suite) and judge the grade."""
@@ -124,11 +155,18 @@ def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: P
             path = source_notebook
         elif case.name == "release":
             path = release_notebook
+        elif case.name.startswith(("fake:", "contract:")):
+            path = Path(tmp) / f"fake_{case.name.partition(':')[2]}.py"
+            path.write_text(fake_module(solution_module(source_notebook, list(bundle.task_points)),
+                                        list(bundle.task_points), case.name.partition(":")[2]))
         else:
             path = Path(tmp) / f"{case.path.stem}.py"
             path.write_text(solution_module(source_notebook, list(bundle.task_points))
                             + "\n\n# ---- self-test override ----\n" + case.path.read_text())
         record = grade_submission(Submission(case.name.replace(":", "-"), bundle.slug, path), bundle, secret=secret,
                                   suite=suite_session_for(bundle))
-    reasons = judge(case, record)
+    contracts = None
+    if case.name.startswith("contract:"):
+        contracts = collect_contracts(bundle.suite_dir, bundle.slug, tuple(bundle.task_points))
+    reasons = judge(case, record, contracts)
     return SelfTestOutcome(case=case, record=record, ok=not reasons, reasons=reasons)

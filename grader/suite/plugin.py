@@ -10,7 +10,9 @@ fixtures:
 
 and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
 ``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
-"visible"). A task's points (course.toml) are split over its tests in proportion to weight.
+"visible"), ``contract("domain_edge", ...)`` (what part of the function's contract the test
+covers: see ``grader.suite.contract``). A task's points (course.toml) are split over its tests in
+proportion to weight.
 """
 
 from __future__ import annotations
@@ -133,6 +135,8 @@ class SuitePlugin:
         self.problems: list[str] = []
         self._markers = {task_marker(context.assignment, f): f for f in context.task_points}
         self._mutations: list[tuple[str, list[str]]] = []  # (function, arguments) seen in this test
+        self.contracts: dict[str, set[str]] = {}  # task -> contract("...") kinds of its tests
+        self.opt_outs: dict[str, dict[str, str]] = {}  # task -> kind -> why it cannot apply (CONTRACT_OPT_OUT)
 
     def _call(self, name: str, args: tuple, kwargs: dict):
         result = self.context.call(name, args, kwargs)
@@ -164,6 +168,7 @@ class SuitePlugin:
             config.addinivalue_line("markers", f"{marker}: tests of {function}")
         config.addinivalue_line("markers", "weight(w): this test's share of its task's points")
         config.addinivalue_line("markers", "visibility(v): Gradescope visibility of this test")
+        config.addinivalue_line("markers", "contract(*kinds): the parts of the contract this test covers")
 
     def pytest_collection_modifyitems(self, session, config, items):
         weights: dict[str, float] = {}
@@ -180,12 +185,30 @@ class SuitePlugin:
                 self.problems.append(f"hidden test {item.nodeid}: unknown visibility {visibility!r}")
                 visibility = "visible"
             self._meta[item.nodeid] = (tasks[0], _display_name(item, tasks[0]), weight, visibility)
+            covered = self.contracts.setdefault(tasks[0], set())
+            for marker in item.iter_markers("contract"):
+                covered.update(str(kind) for kind in marker.args)
+            self._read_opt_outs(getattr(item, "module", None))
             weights[tasks[0]] = weights.get(tasks[0], 0.0) + weight
             self.order.append(item.nodeid)
         self._weights = weights
         for function in self.context.task_points:
             if function not in weights:
                 self.problems.append(f"no hidden test for task {function}")
+
+    def _read_opt_outs(self, module) -> None:
+        """A test module's CONTRACT_OPT_OUT ({function: {kind: reason}}); a malformed one is a problem."""
+        declared = getattr(module, "CONTRACT_OPT_OUT", None)
+        if declared is None:
+            return
+        if not isinstance(declared, dict) or not all(isinstance(kinds, dict) for kinds in declared.values()):
+            name = getattr(module, "__name__", "a test module")
+            problem = f"{name}: CONTRACT_OPT_OUT must be {{function: {{kind: reason}}}}"
+            if problem not in self.problems:
+                self.problems.append(problem)
+            return
+        for function, kinds in declared.items():
+            self.opt_outs.setdefault(str(function), {}).update({str(k): str(v) for k, v in kinds.items()})
 
     def max_score(self, nodeid: str) -> float:
         task, _, weight, _ = self._meta[nodeid]

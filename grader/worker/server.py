@@ -94,19 +94,45 @@ def error_summary(error: BaseException, labels: dict[str, int]) -> dict:
 
 
 def _array_arguments(args, kwargs, *, copy: bool) -> dict:
-    """label -> array, for the call's array arguments and the arrays inside list/tuple arguments."""
+    """label -> array, for every array anywhere in the call's arguments: at the top level, inside
+    lists, tuples and dicts (nested), and among an object's attributes (``argument 2.w``)."""
     import numpy as np
 
-    found = {}
-    named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
-    for label, value in named:
-        items = [(label, value)]
+    found: dict = {}
+    seen: set = set()
+
+    def visit(label, value, depth):
+        try:
+            look(label, value, depth)
+        except Exception:  # noqa: BLE001 - a student's object that misbehaves when looked at is skipped
+            pass
+
+    def look(label, value, depth):
+        if type(value) is np.ndarray:
+            found[label] = value.copy() if copy else value
+            return
+        if depth >= _MAX_ARGUMENT_DEPTH or id(value) in seen or len(found) >= _MAX_ARGUMENT_ARRAYS:
+            return
+        seen.add(id(value))
         if isinstance(value, (list, tuple)):
-            items = [(f"{label}[{j}]", v) for j, v in enumerate(value)]
-        for item_label, item in items:
-            if type(item) is np.ndarray:
-                found[item_label] = item.copy() if copy else item
+            for j, item in enumerate(value[:_MAX_ARGUMENT_ARRAYS]):
+                visit(f"{label}[{j}]", item, depth + 1)
+        elif isinstance(value, dict):
+            for key in list(value)[:_MAX_ARGUMENT_ARRAYS]:
+                visit(f"{label}[{key!r}]", value[key], depth + 1)
+        elif not isinstance(value, (str, bytes, int, float, complex, type(None))):
+            attributes = getattr(value, "__dict__", None)
+            if type(attributes) is dict:
+                for key in list(attributes)[:_MAX_ARGUMENT_ARRAYS]:
+                    visit(f"{label}.{key}", attributes[key], depth + 1)
+
+    for label, value in [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items()):
+        visit(label, value, 0)
     return found
+
+
+_MAX_ARGUMENT_DEPTH = 4
+_MAX_ARGUMENT_ARRAYS = 256
 
 
 def _same(old, new) -> bool:

@@ -103,3 +103,108 @@ def test_right_answers_and_unexplained_wrong_values_have_no_name(expected, rng):
     assert diagnose(expected, expected).mistake == ""
     verdict = diagnose(expected + rng.standard_normal(expected.shape), expected)
     assert not verdict.ok and "wrong values" in verdict.message and verdict.mistake == ""
+
+
+# -- a diagnosis is named only when it is true: near misses are not claimed ---------------------
+
+def test_a_variant_just_outside_the_tolerance_is_not_named(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong + 1e-4, expected, variants={"used batch statistics in eval mode": wrong})
+    assert not verdict.ok and "known mistake" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_several_matching_variants_are_named_as_possibilities_only(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong, expected, variants={"epoch off by one": wrong, "ends swapped": wrong.copy(),
+                                                  "eta_min ignored": expected - 1.0})
+    assert "matches 2 known mistakes" in verdict.message
+    assert "epoch off by one; or ends swapped" in verdict.message and "eta_min" not in verdict.message
+
+
+def test_too_many_matching_variants_name_none(expected):
+    wrong = expected + 1.0
+    verdict = diagnose(wrong, expected, variants={f"mistake {k}": wrong for k in range(4)})
+    assert "mistake" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_a_variant_of_another_shape_or_none_is_skipped(expected):
+    verdict = diagnose(expected + 1.0, expected, variants={"transposed": (expected + 1.0).T, "not here": None})
+    assert "known mistake" not in verdict.message
+
+
+def test_a_lone_scalar_gets_no_constant_factor():
+    verdict = diagnose(0.04198 * 2.5, 2.5, name="loss")
+    assert "factor" not in verdict.message and "times" not in verdict.message
+    assert verdict.message == "loss: wrong value: got 0.10495, expected 2.5"
+
+
+def test_an_array_with_one_nonzero_entry_gets_no_constant_factor():
+    expected = np.array([0.0, 0.0, 3.0])
+    verdict = diagnose(2.0 * expected, expected)
+    assert "times" not in verdict.message and "factor" not in verdict.message
+
+
+def test_a_factor_that_misses_one_entry_is_not_claimed(expected):
+    got = 0.37 * expected
+    got[1, 2] += 1e-3
+    verdict = diagnose(got, expected)
+    assert "factor" not in verdict.message and "wrong values" in verdict.message
+
+
+def test_a_factor_close_to_1_is_printed_with_the_digits_that_show_it(expected):
+    verdict = diagnose(1.000004 * expected, expected)
+    assert "constant factor of 1.000004" in verdict.message
+
+
+def test_a_factor_close_to_an_integer_is_not_rounded_to_it(expected):
+    verdict = diagnose(2.0004 * expected, expected)
+    assert "2 times" not in verdict.message and "constant factor of 2.0004" in verdict.message
+
+
+def test_all_zeros_only_when_every_entry_is_zero(expected):
+    assert "is all zeros" in diagnose(np.zeros_like(expected), expected).message
+    almost = np.zeros_like(expected)
+    almost[0, 0] = 1e-9  # within atol of c * expected for c = 0, but not zero
+    assert "all zeros" not in diagnose(almost, expected).message
+
+
+def test_float32_fails_even_within_the_tolerance(expected):
+    verdict = diagnose(expected.astype(np.float32), expected, tolerance=Tolerance(rtol=1e-3))
+    assert not verdict.ok and "float32" in verdict.message and "float64 outputs" in verdict.message
+    assert diagnose(expected.astype(np.float32), expected.astype(np.float32)).ok  # float32 in, float32 out
+    assert diagnose(np.arange(3, dtype=np.int32), np.arange(3)).ok  # integers: any width
+
+
+# -- where the wrong entries are, when that is narrower than "here and there" ------------------
+
+def test_wrong_entries_at_the_last_time_step_are_located(rng):
+    expected = rng.standard_normal((3, 5, 4))  # (N, T, H)
+    got = expected.copy()
+    got[:, -1] += 1.0
+    assert "every wrong entry lies at the last of axis 1 (size 5)" in diagnose(got, expected).message
+
+
+def test_one_wrong_row_is_located(rng):
+    expected = rng.standard_normal((6, 3))
+    got = expected.copy()
+    got[2, 0] += 1.0
+    got[2, 2] -= 1.0
+    message = diagnose(got, expected).message
+    assert "every wrong entry lies at index 2 of axis 0 (size 6)" in message
+
+
+def test_border_pixels_are_located(rng):
+    expected = rng.standard_normal((2, 3, 5, 5))
+    got = expected.copy()
+    got[:, :, 0, :] += 1.0
+    got[:, :, :, -1] += 1.0
+    assert "only border pixels" in diagnose(got, expected).message
+
+
+def test_no_location_is_claimed_when_errors_are_spread(rng):
+    expected = rng.standard_normal((4, 4))
+    got = expected + np.eye(4)  # one wrong entry in every row and every column
+    message = diagnose(got, expected).message
+    assert "lies at" not in message and "border" not in message
+    everything = diagnose(expected + 1.0, expected).message
+    assert "lies at" not in everything and "border" not in everything

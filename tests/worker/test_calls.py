@@ -99,6 +99,22 @@ def huge():
     return np.zeros(2_000_000)
 
 not_a_function = 42
+
+def decay_in_place(params, grads, lr=0.1):
+    for key in params:
+        params[key] -= lr * grads[key]
+    return params
+
+def decay_copy(params, grads, lr=0.1):
+    return {key: params[key] - lr * grads[key] for key in params}
+
+def bump_nested(state):
+    state["moments"][1][0][...] += 1.0
+    return 0
+
+def bump_cache(dout, cache):
+    cache.x += dout
+    return dout
 '''
 
 
@@ -237,3 +253,16 @@ def test_too_large_result_is_invalid_and_the_worker_survives(worker):
         worker.call("huge")
     assert worker.call("scale", 2.0) == 4.0
     assert worker.report.starts == starts
+
+
+def test_arrays_anywhere_in_the_arguments_are_checked_for_changes(worker, rng):
+    params, grads = {"w": rng.standard_normal((2, 2)), "b": np.zeros(2)}, {"w": np.ones((2, 2)), "b": np.ones(2)}
+    worker.call("decay_copy", params, grads)
+    assert worker.last_mutated == []
+    worker.call("decay_in_place", params, grads)
+    assert sorted(worker.last_mutated) == ["argument 1['b']", "argument 1['w']"]
+    worker.call("bump_nested", {"moments": [np.zeros(2), (np.zeros(3),)]})
+    assert worker.last_mutated == ["argument 1['moments'][1][0]"]
+    _, cache = worker.call("linear_forward", np.ones((1, 2)), np.ones((2, 2)), np.zeros(2))
+    worker.call("bump_cache", np.ones((1, 2)), cache)
+    assert worker.last_mutated == ["argument 2.x"]

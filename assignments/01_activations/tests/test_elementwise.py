@@ -119,6 +119,9 @@ def leaky_relu_forward_mistakes(x, kw):
     if alpha != 0.01:
         found["the default slope 0.01 instead of the alpha passed: use the keyword argument alpha"] = (
             np.where(x > 0, x, 0.01 * x))
+    if not 0 <= alpha <= 1:
+        found["np.maximum(x, alpha x) is leaky relu only for 0 <= alpha <= 1; alpha may be any float: use "
+              "np.where(x > 0, x, alpha x)"] = np.maximum(x, alpha * x)
     return found
 
 
@@ -248,9 +251,10 @@ ACTIVATIONS = [
     Activation("sigmoid", forward_mistakes=sigmoid_forward_mistakes, backward_mistakes=sigmoid_backward_mistakes),
     Activation("tanh", forward_mistakes=tanh_forward_mistakes, backward_mistakes=tanh_backward_mistakes),
     Activation("relu", kink={}, forward_mistakes=relu_forward_mistakes, backward_mistakes=relu_backward_mistakes),
-    Activation("leaky_relu", "alpha", (0.2, 0.65), {"alpha": 0.3},
+    # Hyperparameters across the documented domain ("alpha: float"), not only at ordinary values.
+    Activation("leaky_relu", "alpha", (0.2, 0.65, 1.5, -0.1), {"alpha": 0.3},
                leaky_relu_forward_mistakes, leaky_relu_backward_mistakes),
-    Activation("elu", "alpha", (0.4, 2.0), {"alpha": 0.6}, elu_forward_mistakes, elu_backward_mistakes),
+    Activation("elu", "alpha", (0.4, 2.0, 0.0), {"alpha": 0.6}, elu_forward_mistakes, elu_backward_mistakes),
     Activation("selu", kink={}, forward_mistakes=selu_forward_mistakes, backward_mistakes=selu_backward_mistakes),
     Activation("gelu", forward_mistakes=gelu_forward_mistakes, backward_mistakes=gelu_backward_mistakes),
     Activation("gelu_tanh", forward_mistakes=gelu_tanh_forward_mistakes,
@@ -304,8 +308,9 @@ def around_zero(rng):
 
 def huge(rng):
     """|x| up to 1000: exp overflows past 709.78 in a naive formula."""
-    fixed = np.array([-1000.0, -745.0, -710.0, -100.0, -30.0, 30.0, 100.0, 710.0, 745.0, 1000.0])
-    x = np.concatenate([fixed, rng.uniform(-1000.0, 1000.0, 14)])
+    # A few moderate entries too: far out every derivative underflows to 0, which a constant matches.
+    fixed = np.array([-1000.0, -745.0, -710.0, -100.0, -30.0, -1.5, 0.5, 2.0, 30.0, 100.0, 710.0, 745.0, 1000.0])
+    x = np.concatenate([fixed, rng.uniform(-1000.0, 1000.0, 11)])
     return rng.permutation(x).reshape(4, 6)
 
 
@@ -340,11 +345,13 @@ def check_backward(student, ref, rng, expect, act, x, kw, what):
     expect(got, expected, name=what, kind="gradients", variants=mistakes)
 
 
-def check_contract(student, act, x):
+def check_contract(student, ref, expect, act, x):
     out = forward(student, act, x, {})
     assert isinstance(out, np.ndarray), f"out should be a NumPy array; got {type(out).__name__}"
     assert out.shape == x.shape, f"out should have x's shape {x.shape}; got {out.shape}"
     assert out.dtype == np.float64, f"a float64 x should give a float64 out; got dtype {out.dtype}"
+    # The same weight group checks the values: a constant of the right type earns nothing here.
+    expect(out, getattr(ref, f"{act.name}_forward")(x)[0], name="out")
 
 
 # -- forward -----------------------------------------------------------------------------------
@@ -356,12 +363,14 @@ def test_forward_values(student, ref, rng, expect, act, shape):
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", at_kink))
+@pytest.mark.contract("domain_edge")
 def test_forward_around_zero(student, ref, rng, expect, act, setting):
     """out at exactly 0 and around it"""
     check_forward(student, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", once))
+@pytest.mark.contract("domain_edge")
 def test_forward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: out stays finite and right for |x| up to 1000"""
     check_forward(student, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
@@ -376,9 +385,9 @@ def test_forward_hyperparameter(student, ref, rng, expect, act, setting):
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("act,setting", cases("forward", once))
-def test_forward_contract(student, rng, act, setting):
-    """Returns a pair (out, cache) with out a float64 array of x's shape"""
-    check_contract(student, act, rng.standard_normal((2, 3)))
+def test_forward_contract(student, ref, rng, expect, act, setting):
+    """Returns a pair (out, cache) with out a float64 array of x's shape, and the right values"""
+    check_contract(student, ref, expect, act, rng.standard_normal((2, 3)))
 
 
 # -- backward ----------------------------------------------------------------------------------
@@ -390,12 +399,14 @@ def test_backward_values(student, ref, rng, expect, act, shape):
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", at_kink))
+@pytest.mark.contract("domain_edge")
 def test_backward_around_zero(student, ref, rng, expect, act, setting):
     """dx at exactly 0 (the slope convention there) and around it"""
     check_backward(student, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", once))
+@pytest.mark.contract("domain_edge")
 def test_backward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
     """Numerical stability: dx stays finite and right for |x| up to 1000"""
     check_backward(student, ref, rng, expect, act, huge(rng), {},

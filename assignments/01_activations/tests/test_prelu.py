@@ -106,11 +106,13 @@ def check_backward(student, ref, rng, expect, x, alpha, output, what=""):
            variants=backward_mistakes(x, alpha, dout)[output])
 
 
-def check_contract(student, x, alpha):
+def check_contract(student, ref, expect, x, alpha):
     out, _ = pair(student.prelu_forward(x, alpha), "prelu_forward")
     assert isinstance(out, np.ndarray), f"out should be a NumPy array; got {type(out).__name__}"
     assert out.shape == x.shape, f"out should have x's shape {x.shape}; got {out.shape}"
     assert out.dtype == np.float64, f"a float64 x should give a float64 out; got dtype {out.dtype}"
+    # The same weight group checks the values: a constant of the right type earns nothing here.
+    expect(out, ref.prelu_forward(x, alpha)[0], name="out")
 
 
 # -- forward -----------------------------------------------------------------------------------
@@ -132,6 +134,7 @@ def test_prelu_forward_any_slope(student, ref, rng, expect):
 
 
 @pytest.mark.task01_prelu_forward
+@pytest.mark.contract("domain_edge")
 def test_prelu_forward_zeros_and_large_inputs(student, ref, rng, expect):
     """out at exactly 0 and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), (3,))
@@ -141,9 +144,9 @@ def test_prelu_forward_zeros_and_large_inputs(student, ref, rng, expect):
 
 @pytest.mark.task01_prelu_forward
 @pytest.mark.weight(0.5)
-def test_prelu_forward_contract(student, rng):
-    """Returns a pair (out, cache) with out a float64 array of x's shape"""
-    check_contract(student, *problem(rng, (2, 3, 2), (3,)))
+def test_prelu_forward_contract(student, ref, rng, expect):
+    """Returns a pair (out, cache) with out a float64 array of x's shape, and the right values"""
+    check_contract(student, ref, expect, *problem(rng, (2, 3, 2), (3,)))
 
 
 # -- backward ----------------------------------------------------------------------------------
@@ -159,6 +162,7 @@ def test_prelu_backward(student, ref, rng, expect, x_shape, alpha_shape, output)
 @pytest.mark.task01_prelu_backward
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("alpha_shape", [(), (3,)], ids=["scalar", "per-channel"])
+@pytest.mark.contract("domain_edge")
 def test_prelu_backward_around_zero(student, ref, rng, expect, alpha_shape, output):
     """One gradient of prelu at exactly 0 (slope alpha there) and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), alpha_shape)

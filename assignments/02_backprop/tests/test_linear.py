@@ -29,6 +29,7 @@ def pair(result, name):
 
 @pytest.mark.task02_linear_forward
 @pytest.mark.parametrize("n,shape,m", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_linear_forward_values(student, ref, rng, expect, n, shape, m):
     """out = flatten(x) w + b on random inputs"""
     x, w, b = layer(rng, n, shape, m)
@@ -72,6 +73,7 @@ def backward_case(student, ref, rng, n, shape, m):
 @pytest.mark.task02_linear_backward
 @pytest.mark.parametrize("output", ["dx", "dw", "db"])
 @pytest.mark.parametrize("n,shape,m", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_linear_backward(student, ref, rng, expect, n, shape, m, output):
     """One gradient of the linear layer, from the student's own forward cache"""
     grads, expected, variants = backward_case(student, ref, rng, n, shape, m)

@@ -39,6 +39,7 @@ def mse_variants(p, t):
 @pytest.mark.task02_mse
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
+@pytest.mark.contract("domain_edge")
 def test_mse(student, ref, rng, expect, shape, output):
     """Mean squared error over every entry"""
     p, t = rng.standard_normal(shape) * 2.0, rng.standard_normal(shape)
@@ -47,12 +48,17 @@ def test_mse(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task02_mse
-def test_mse_of_a_perfect_prediction(student, rng, expect):
-    """A perfect prediction has loss 0 and gradient 0"""
+def test_mse_of_a_perfect_prediction(student, ref, rng, expect):
+    """A perfect prediction has loss 0 and gradient 0 (and an imperfect one does not)"""
     p = rng.standard_normal((3, 2))
     loss, dpred = loss_pair(student.mse(p, p.copy()), "mse", "dpred")
     expect(loss, 0.0, name="loss")
     expect(dpred, np.zeros_like(p), name="dpred", kind="gradients")
+    # Paired with a value in the same weight group: a function returning zeros always earns nothing.
+    t = p + rng.standard_normal((3, 2))
+    got = loss_pair(student.mse(p, t), "mse", "dpred")
+    for output in OUTPUTS:
+        score(expect, got, ref.mse(p, t), output, "dpred", mse_variants(p, t))
 
 
 # -- softmax cross-entropy --------------------------------------------------------------------
@@ -73,6 +79,7 @@ def ce_variants(logits, y):
 @pytest.mark.task02_softmax_cross_entropy
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("n,c,scale", CE_CASES, ids=CE_IDS)
+@pytest.mark.contract("domain_edge")
 def test_softmax_cross_entropy(student, ref, rng, expect, n, c, scale, output):
     """Softmax cross-entropy averaged over the batch (the last case has logits up to 1e3)"""
     logits = rng.standard_normal((n, c)) * scale
@@ -128,6 +135,7 @@ def test_binary_cross_entropy_with_soft_targets(student, ref, rng, expect, outpu
 @pytest.mark.task02_binary_cross_entropy_with_logits
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.contract("domain_edge")
 def test_binary_cross_entropy_with_large_logits(student, ref, rng, expect, output):
     """Logits of size 40 to 1000, both signs, both targets: finite and exact"""
     x = rng.uniform(40.0, 1000.0, (2, 6)) * np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
@@ -159,6 +167,7 @@ def test_poisson_nll(student, ref, rng, expect, shape, output):
 
 @pytest.mark.task02_poisson_nll
 @pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.contract("domain_edge")
 def test_poisson_nll_extreme_rates(student, ref, rng, expect, output):
     """Rates near 0 (log-rate -40) with zero counts, and large counts at high rates"""
     r = np.concatenate([rng.uniform(-40.0, -20.0, 4), rng.uniform(5.0, 8.0, 4)])

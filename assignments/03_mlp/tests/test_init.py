@@ -11,6 +11,12 @@ import math
 import numpy as np
 import pytest
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "xavier_uniform": {"purity": "takes no array argument (a shape tuple and a Generator, which travels by value)"},
+    "he_normal": {"purity": "takes no array argument (a shape tuple and a Generator, which travels by value)"},
+}
+
 # (fan_in, fan_out, gain or None for the default): a single weight, fan_in > fan_out and the
 # reverse (only both fans give Xavier's bound), a square layer, a non-default gain
 FANS = [(1, 1, None), (12, 5, None), (3, 40, None), (7, 7, None), (6, 9, 2.0), (64, 10, 0.5)]
@@ -67,6 +73,7 @@ def conv_fans(shape):
 
 @pytest.mark.task03_xavier_uniform
 @pytest.mark.parametrize("fan_in,fan_out,gain", FANS, ids=FAN_IDS)
+@pytest.mark.contract("domain_edge")
 def test_xavier_uniform_values(student, ref, rng, expect, fan_in, fan_out, gain):
     """w ~ U[-a, a], a = gain sqrt(6 / (fan_in + fan_out)), drawn from the given generator"""
     seed = int(rng.integers(2**32))
@@ -129,6 +136,7 @@ def he_variants(fan_in, fan_out, g, shape, seed, *, gain_given):
 
 @pytest.mark.task03_he_normal
 @pytest.mark.parametrize("fan_in,fan_out,gain", FANS, ids=FAN_IDS)
+@pytest.mark.contract("domain_edge")
 def test_he_normal_values(student, ref, rng, expect, fan_in, fan_out, gain):
     """w ~ N(0, s^2), s = gain / sqrt(fan_in) (gain sqrt(2) by default), drawn from the given generator"""
     seed = int(rng.integers(2**32))

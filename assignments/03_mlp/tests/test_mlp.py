@@ -45,6 +45,7 @@ def forward_variant(x, params, *, relu_last=False, bias=True):
 
 @pytest.mark.task03_mlp_forward
 @pytest.mark.parametrize("sizes,n", NETS, ids=NET_IDS)
+@pytest.mark.contract("domain_edge")
 def test_mlp_forward_scores(student, ref, rng, expect, sizes, n):
     """scores of an L-layer ReLU network (no ReLU on the last layer)"""
     x, params = network(rng, sizes, n)
@@ -138,6 +139,7 @@ def test_mlp_backward_gradient(student, ref, rng, expect, sizes, n, key):
 
 @pytest.mark.task03_mlp_backward
 @pytest.mark.parametrize("key", ["w1", "b1"])
+@pytest.mark.contract("domain_edge")
 def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
     """A unit whose pre-activation is exactly 0 passes no gradient (relu'(0) = 0)"""
     x, params = network(rng, [3, 5, 2], 4)
@@ -155,12 +157,18 @@ def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
 
 @pytest.mark.task03_mlp_backward
 @pytest.mark.weight(0.5)
-def test_mlp_backward_returns_exactly_the_parameter_keys(student, ref, rng):
-    """The gradients dict has the keys of params, each gradient of its parameter's shape"""
+def test_mlp_backward_returns_exactly_the_parameter_keys(student, ref, rng, expect):
+    """The gradients dict has the keys of params, each gradient of its parameter's shape and values"""
     x, params = network(rng, [3, 4, 4, 2], 2)
-    grads = backward_case(student, ref, x, params, rng.standard_normal((2, 2)))
+    dscores = rng.standard_normal((2, 2))
+    grads = backward_case(student, ref, x, params, dscores)
     assert sorted(grads) == sorted(params), (
         f"the gradients should have exactly the keys of params, {sorted(params)}; got {sorted(grads)}")
     for key, value in params.items():
         shape = np.shape(grads[key])
         assert shape == value.shape, f"d{key} should have the shape of {key}, {value.shape}; got {shape}"
+    # The same weight group checks the values: zeros of the right shapes earn nothing here.
+    expected = ref.mlp_backward(dscores, ref.mlp_forward(x, params)[1])
+    for key in params:
+        expect(grads[key], expected[key], name=f"d{key}", kind="gradients",
+               variants=backward_variants(x, params, dscores, key))

@@ -51,6 +51,7 @@ IDS = ["8x5", "6x4-constant", "1x3-single-row", "9x1", "40x6-constant"]
 @pytest.mark.task03_standardize
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("n,d,constant", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_standardize_statistics_from_x(student, ref, rng, expect, n, d, constant, output):
     """z = (x - mean) / std with the column mean and population std of x (constant column: std 1)"""
     x = columns(rng, n, d, constant=constant)
@@ -73,6 +74,14 @@ def test_standardize_statistics_from_x(student, ref, rng, expect, n, d, constant
         with np.errstate(all="ignore"):
             variants["std of a constant column should be 1, not 0"] = x.std(axis=0)
     expect(got[index], expected[index], name=output, variants=variants)
+    if n == 1:
+        # One row makes z all 0 and std all 1, which a constant matches: the same weight group
+        # also checks the output on a few rows.
+        x = columns(rng, 3, d)
+        got = triple(student.standardize(x))
+        expect(got[index], ref.standardize(x)[index], name=f"{output} (3 rows)", variants={
+            "the sample std (ddof=1, dividing by N - 1) was used; use the population std (ddof=0, np.std's "
+            "default)": unbiased(x)[index]} if output != "mean" else {})
 
 
 @pytest.mark.task03_standardize
@@ -93,6 +102,11 @@ def test_standardize_with_given_training_statistics(student, ref, rng, expect, n
         variants["x was standardised with its own statistics (one row gives all zeros), "
                  "not the given mean and std"] = own[0]
     expect(got[index], expected[index], name=f"{output} with given statistics", variants=variants)
+    if output != "z":
+        # Returning the given statistics is what a function returning its input does too: the
+        # same weight group checks z.
+        expect(got[0], expected[0], name="z with given statistics", variants={
+            "x was standardised with its own statistics, not the given mean and std (the training set's)": own[0]})
 
 
 @pytest.mark.task03_standardize
@@ -122,3 +136,23 @@ def test_standardize_large_offset(student, ref, rng, expect):
     expect(got[0], ref.standardize(x)[0], name="z for columns near 1e6", variants={
         "a constant column was detected by std == 0, but rounding makes its computed std a tiny nonzero "
         "number (here 1e-10) and z noise of size 1: test for constant columns with np.ptp(x, axis=0) == 0": guarded})
+
+
+@pytest.mark.task03_standardize
+@pytest.mark.weight(0.5)
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("output", ["z", "std"])
+def test_standardize_tiny_spread_is_not_constant(student, ref, rng, expect, output):
+    """A column with a tiny but non-zero spread (1e-9) is standardised, not treated as constant"""
+    x = columns(rng, 8, 3)
+    x[:, 1] = 1e-9 * rng.standard_normal(8)  # around 0: its mean and std are computed exactly enough
+    got = triple(student.standardize(x))
+    index = OUTPUTS.index(output)
+    guarded = ref.standardize(x)[index].copy()
+    if output == "z":
+        guarded[:, 1] = x[:, 1] - x[:, 1].mean()
+    else:
+        guarded[1] = 1.0
+    expect(got[index], ref.standardize(x)[index], name=output, variants={
+        "a column with a tiny spread was treated as constant (a threshold on std): only a column whose values "
+        "are all equal is constant (np.ptp(x, axis=0) == 0)": guarded})

@@ -14,6 +14,12 @@ import pytest
 from grader.suite.returns import returned
 from grader.worker.protocol import Handle
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "minibatches": {"dtype": "returns integer index arrays only", "purity": "takes no array argument (N, a batch "
+                    "size and a Generator, which travels by value)"},
+}
+
 # (n, batch_size): a smaller last batch, an exact multiple, one batch of exactly n, a batch larger
 # than n, single examples, n = 1, a realistic size
 SPLITS = [(10, 3), (12, 4), (7, 7), (5, 10), (6, 1), (1, 1), (100, 32)]
@@ -44,6 +50,7 @@ def batch_list(result, n, batch_size):
 
 @pytest.mark.task03_minibatches
 @pytest.mark.parametrize("n,batch_size", SPLITS, ids=SPLIT_IDS)
+@pytest.mark.contract("domain_edge")
 def test_minibatches_match_the_permutation(student, ref, rng, expect, n, batch_size):
     """The batches are rng.permutation(n) cut in order, the last one possibly smaller"""
     seed = int(rng.integers(2**32))
@@ -62,6 +69,12 @@ def test_minibatches_match_the_permutation(student, ref, rng, expect, n, batch_s
             variants["each batch is sorted: cut the permutation as it comes"] = np.sort(want)
         variants = {d: v for d, v in variants.items() if not np.array_equal(v, want)}
         expect(got, want, name=f"batch {k}", variants=variants)
+    if n == 1:
+        # One example has one possible batch, [0], which a constant matches: the same weight group
+        # also checks a shuffled pair of batches.
+        batches = batch_list(student.minibatches(3, 2, rng=np.random.default_rng(seed)), 3, 2)
+        for k, (got, want) in enumerate(zip(batches, ref.minibatches(3, 2, rng=np.random.default_rng(seed)))):
+            expect(got, want, name=f"batch {k} of n=3, batch_size=2")
 
 
 @pytest.mark.task03_minibatches
@@ -110,17 +123,34 @@ def replay(ref, params, x, y, *, lr, batch_size, seed, sign=-1.0, per="batch", o
     return params, weighted, float(np.mean(losses)), losses[-1], float(np.sum(losses))
 
 
-def expect_loss(expect, got, expected, *, name="mean_loss", variants=None):
-    """A scalar: 'off by a constant factor' would say nothing, so a plain comparison when no
-    known mistake matches."""
+def expect_loss(expect, got, expected, *, name="mean_loss", variants=None, params_right=None):
+    """A scalar: a plain comparison when no known mistake matches, saying whether the new
+    parameters of the same call were right (params_right), which tells where to look."""
     try:
         expect(got, expected, name=name, variants=variants)
     except AssertionError as failure:
-        if not any(word in str(failure) for word in ("constant factor", "all zeros", "wrong sign", "wrong values")):
+        if not any(word in str(failure) for word in ("constant factor", "all zeros", "wrong sign", "wrong value")):
             raise  # a known mistake, NaN, or not a number at all: the diagnosis says it best
+        if params_right is None:
+            where = ("if new_params are wrong too, fix them first: each batch's loss depends on the parameters "
+                     "it sees")
+        elif params_right:
+            where = ("new_params are right, so the updates are: what is wrong is how each batch's loss is "
+                     "computed or how the batch losses are combined")
+        else:
+            where = ("new_params are wrong too: fix them first (see that test), each batch's loss depends on the "
+                     "parameters it sees")
         raise AssertionError(f"{name} is {float(np.asarray(got, dtype=np.float64)):.6g}, expected {expected:.6g} "
-                             "(if new_params are wrong too, fix them first: each batch's loss depends on the "
-                             "parameters it sees)") from None
+                             f"({where})") from None
+
+
+def same_params(got, expected):
+    """True when every parameter of ``got`` equals the expected one within the values tolerance."""
+    try:
+        return all(np.shape(got[key]) == value.shape and np.allclose(got[key], value, rtol=1e-6, atol=1e-8)
+                   for key, value in expected.items())
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 # (sizes, N, batch_size, lr): a smaller last batch, an exact multiple with 3 layers, one layer
@@ -147,6 +177,7 @@ def epoch_case(student, rng, sizes, n, batch_size, lr, *, scale=1.0):
 @pytest.mark.task03_sgd_epoch
 @pytest.mark.weight(3)
 @pytest.mark.parametrize("sizes,n,batch_size,lr", EPOCHS, ids=EPOCH_IDS)
+@pytest.mark.contract("domain_edge")
 def test_sgd_epoch_new_params(student, ref, rng, expect, sizes, n, batch_size, lr):
     """The parameters after one epoch, batch by batch from minibatches(N, batch_size, rng=rng)"""
     params, x, y, seed, new_params, _ = epoch_case(student, rng, sizes, n, batch_size, lr)
@@ -169,15 +200,16 @@ def test_sgd_epoch_new_params(student, ref, rng, expect, sizes, n, batch_size, l
 @pytest.mark.parametrize("sizes,n,batch_size,lr", EPOCHS, ids=EPOCH_IDS)
 def test_sgd_epoch_mean_loss(student, ref, rng, expect, sizes, n, batch_size, lr):
     """mean_loss: the batch losses (before each update) weighted by batch size"""
-    params, x, y, seed, _, mean_loss = epoch_case(student, rng, sizes, n, batch_size, lr)
-    _, weighted, plain, last, total = replay(ref, params, x, y, lr=lr, batch_size=batch_size, seed=seed)
+    params, x, y, seed, new_params, mean_loss = epoch_case(student, rng, sizes, n, batch_size, lr)
+    expected_params, weighted, plain, last, total = replay(ref, params, x, y, lr=lr, batch_size=batch_size, seed=seed)
     variants = {
         "the plain mean of the batch losses: weight each batch by its size (the last batch is smaller)": plain,
         "the loss of the last batch only: average over the whole epoch": last,
         "the sum of the batch losses: average them, weighted by batch size": total,
     }
     variants = {d: v for d, v in variants.items() if not np.isclose(v, weighted)}
-    expect_loss(expect, mean_loss, weighted, variants=variants)
+    expect_loss(expect, mean_loss, weighted, variants=variants,
+                params_right=same_params(new_params, expected_params))
 
 
 @pytest.mark.task03_sgd_epoch

@@ -4,7 +4,9 @@
         runs the student's rule for len(grads) steps, feeding back the state it returns (plain
         data, or a handle when it cannot be encoded: passed back just the same), and compares w
         after every step with the reference's trajectory on the same gradients; a known mistake
-        is named when the student's w matches that mistake's trajectory.
+        is named when the student's w matches that mistake's trajectory; when none is, the
+        failure says which step first diverged and which entry of the returned state first left
+        the reference's (the step count, a moment, a buffer).
     check_state(got, reference, w0, grads, hyper, mistakes=...) compares a returned state with
         the reference's after the same steps, key by key.
 
@@ -27,35 +29,64 @@ def per_step(hyper, steps: int) -> list[dict]:
     return list(hyper) if isinstance(hyper, (list, tuple)) else [dict(hyper)] * steps
 
 
-def simulate(rule, w0, grads, hyper) -> list[np.ndarray]:
-    """w after each step of a NumPy rule (the reference or a known mistake)."""
+def simulate(rule, w0, grads, hyper, *, states=None) -> list[np.ndarray]:
+    """w after each step of a NumPy rule (the reference or a known mistake); ``states``, a list,
+    receives the state after each step."""
     w, state, path = np.array(w0, dtype=np.float64), None, []
     with np.errstate(all="ignore"):
         for dw, h in zip(grads, per_step(hyper, len(grads))):
             w, state = rule(w, dw, state, **h)
             path.append(np.asarray(w))
+            if states is not None:
+                states.append(state)
     return path
+
+
+def first_state_difference(got_states, expected_states, tolerance=(1e-6, 1e-8)) -> str:
+    """Where the student's states first leave the reference's: the step and the entries, e.g.
+    "state['step'] returned at step 2 is 1, expected 2". Empty when they never do, or when a
+    state is not a dict with the documented keys (its own test says so)."""
+    rtol, atol = tolerance
+    for k, (got, want) in enumerate(zip(got_states, expected_states), start=1):
+        if not isinstance(got, dict) or not isinstance(want, dict) or set(got) != set(want):
+            return ""
+        wrong = []
+        for key in sorted(want):
+            mine, theirs = np.asarray(got[key]), np.asarray(want[key])
+            if mine.shape != theirs.shape or mine.dtype.kind not in "biuf":
+                wrong.append(f"state[{key!r}]")
+            elif not np.allclose(mine, theirs, rtol=rtol, atol=atol):
+                wrong.append(f"state[{key!r}] is {mine.item():g}, expected {theirs.item():g}" if theirs.ndim == 0
+                             else f"state[{key!r}]")
+        if wrong:
+            return f"the state returned at step {k} is the first to differ: " + ", ".join(wrong)
+    return ""
 
 
 @pytest.fixture
 def follow(student, expect):
     def run(name, reference, w0, grads, hyper, *, mistakes=None):
         hypers = per_step(hyper, len(grads))
-        expected = simulate(reference, w0, grads, hypers)
+        expected_states: list = []
+        expected = simulate(reference, w0, grads, hypers, states=expected_states)
         wrong = {description: simulate(rule, w0, grads, hypers) for description, rule in (mistakes or {}).items()}
-        w, state = np.array(w0, dtype=np.float64), None
+        w, state, states = np.array(w0, dtype=np.float64), None, []
         for k, (dw, h) in enumerate(zip(grads, hypers), start=1):
             result = getattr(student, name)(w, dw, state, **h)
             new_w, state = returned(result, name, "new_w, state")
+            states.append(state)
             what = f"w after step {k} of {len(grads)}" if len(grads) > 1 else "new_w"
             try:
                 expect(new_w, expected[k - 1], name=what,
                        variants={description: path[k - 1] for description, path in wrong.items()})
             except AssertionError as failure:
-                if k == 1:
+                # Localise: the first step whose returned state left the reference's, and how.
+                notes = [] if k == 1 else ["step 1 was right" if k == 2 else f"steps 1 to {k - 1} were right"]
+                where = first_state_difference(states, expected_states)
+                notes += [where] if where else []
+                if not notes:
                     raise
-                before = "step 1 was right" if k == 2 else f"steps 1 to {k - 1} were right"
-                raise type(failure)(f"{failure} ({before})") from None
+                raise type(failure)(f"{failure} ({'; '.join(notes)})") from None
             w = new_w
         return state
 

@@ -21,6 +21,8 @@ def adagrad_mistake(w, dw, state, *, lr=1e-2, lr_decay=0.0, weight_decay=0.0, in
     g = dw if mistake == "wd_ignored" else dw + weight_decay * w
     clr = lr / (1 + (step if mistake == "decay_t" else step - 1) * lr_decay)
     old = total
+    if mistake == "no_accumulation":
+        total = np.full_like(w, initial_accumulator_value)
     total = total + (np.abs(g) if mistake == "abs" else g * g)
     if mistake == "eps_inside":
         denom = np.sqrt(total + eps)
@@ -41,6 +43,8 @@ MISTAKES = {
     "decay_t": "lr_decay applied with t instead of t - 1 (the first step uses the full lr)",
     "init_ignored": "initial_accumulator_value ignored (the sum must start at that value)",
     "wd_ignored": "weight decay ignored",
+    "no_accumulation": "the sum does not accumulate: each step starts again from initial_accumulator_value "
+                       "(carry state['sum'] over from the previous step)",
 }
 
 
@@ -64,14 +68,14 @@ def test_steps(follow, ref, rng):
     """Twelve Adagrad steps (the sum of squares accumulates)"""
     shape = (3, 4)
     follow("adagrad", ref.adagrad, rng.standard_normal(shape), gradients(rng, shape, 12, scale=2.0), {"lr": 0.1},
-           mistakes=mistakes("abs", "no_sqrt", "sum_after"))
+           mistakes=mistakes("abs", "no_sqrt", "sum_after", "no_accumulation"))
 
 
 def test_lr_decay(follow, ref, rng):
     """Eight steps with lr_decay 0.2"""
     shape = (5,)
     follow("adagrad", ref.adagrad, rng.standard_normal(shape), gradients(rng, shape, 8),
-           {"lr": 0.1, "lr_decay": 0.2}, mistakes=mistakes("decay_t", "abs"))
+           {"lr": 0.1, "lr_decay": 0.2}, mistakes=mistakes("decay_t", "abs", "no_accumulation"))
 
 
 def test_weight_decay_and_initial_accumulator(follow, ref, rng):
@@ -79,14 +83,15 @@ def test_weight_decay_and_initial_accumulator(follow, ref, rng):
     shape = (2, 3)
     follow("adagrad", ref.adagrad, rng.standard_normal(shape), gradients(rng, shape, 8),
            {"lr": 0.1, "weight_decay": 0.1, "initial_accumulator_value": 0.5},
-           mistakes=mistakes("init_ignored", "wd_ignored", "abs", "eps_inside"))
+           mistakes=mistakes("init_ignored", "wd_ignored", "abs", "eps_inside", "no_accumulation"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_tiny_gradients(follow, ref, rng):
     """Six steps on gradients about 1e-5, where eps matters"""
     shape = (4,)
     follow("adagrad", ref.adagrad, rng.standard_normal(shape), gradients(rng, shape, 6, scale=1e-5), {"lr": 0.1},
-           mistakes=mistakes("eps_inside", "abs", "no_sqrt"))
+           mistakes=mistakes("eps_inside", "abs", "no_sqrt", "no_accumulation"))
 
 
 def test_state(follow, check_state, ref, rng):

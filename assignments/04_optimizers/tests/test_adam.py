@@ -13,11 +13,11 @@ pytestmark = pytest.mark.task04_adam
 def adam_mistake(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  mistake):
     """Adam with one known mistake (see MISTAKES)."""
-    beta1, beta2 = betas
+    beta1, beta2 = betas[::-1] if mistake == "betas_swapped" else betas
     if state is None:
         state = {"step": 0, "exp_avg": np.zeros_like(w), "exp_avg_sq": np.zeros_like(w),
                  "max_exp_avg_sq": np.zeros_like(w)}
-    step = state["step"] + 1
+    step = 1 if mistake == "t_frozen" else state["step"] + 1
     coupled = mistake not in ("decoupled", "wd_ignored")
     decay = lr * weight_decay if mistake == "decoupled" else 0.0
     g = dw + weight_decay * w if coupled else dw
@@ -49,6 +49,8 @@ MISTAKES = {
     "no_bias_m": "bias correction of m forgotten (divide m by 1 - beta1^t)",
     "no_bias_v": "bias correction of v forgotten (divide v by 1 - beta2^t)",
     "t_off": "bias correction with t off by one (at the first step t = 1)",
+    "t_frozen": "the step count never advances (t stays 1): the bias correction of the first step is used forever",
+    "betas_swapped": "beta1 and beta2 swapped: the first moment m decays with beta1, the second v with beta2",
     "eps_inside": "eps inside the square root; PyTorch adds it to sqrt(v_hat)",
     "eps_before": "eps added before the bias correction, (sqrt(v) + eps) / sqrt(1 - beta2^t); PyTorch adds "
                   "it to sqrt(v_hat)",
@@ -72,7 +74,7 @@ def gradients(rng, shape, steps, scale=1.0):
 def test_one_step(follow, ref, rng, shape):
     """One Adam step (bias correction matters from the first step)"""
     follow("adam", ref.adam, rng.standard_normal(shape), gradients(rng, shape, 1), {"lr": 0.01},
-           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off"))
+           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off", "t_frozen", "betas_swapped"))
 
 
 @pytest.mark.weight(2)
@@ -80,16 +82,18 @@ def test_steps(follow, ref, rng):
     """Twenty Adam steps"""
     shape = (3, 4)
     follow("adam", ref.adam, rng.standard_normal(shape), gradients(rng, shape, 20), {"lr": 0.01},
-           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off"))
+           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off", "t_frozen", "betas_swapped"))
 
 
 def test_betas(follow, ref, rng):
     """Ten steps with betas (0.5, 0.8)"""
     shape = (6,)
     follow("adam", ref.adam, rng.standard_normal(shape), gradients(rng, shape, 10),
-           {"lr": 0.01, "betas": (0.5, 0.8)}, mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off"))
+           {"lr": 0.01, "betas": (0.5, 0.8)},
+           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off", "t_frozen", "betas_swapped"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_tiny_gradients(follow, ref, rng):
     """Eight steps on gradients about 1e-6, where eps matters"""
     shape = (2, 3)

@@ -80,6 +80,7 @@ def test_large_weight_decay(follow, ref, rng):
            mistakes=mistakes("coupled", "decay_no_lr", "decay_after", "decay_sign", "no_bias"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_no_weight_decay_is_adam(follow, ref, rng):
     """Eight steps with weight decay 0: the same steps as Adam"""
     shape = (6,)

@@ -75,18 +75,28 @@ def test_below_max_norm(student, ref, rng, expect):
     expect(total_norm, ref.clip_grad_norm(grads, max_norm)[1], name="total_norm")
 
 
+@pytest.mark.contract("domain_edge")
 def test_single_array(student, ref, rng, expect):
     """A list of one array above max_norm"""
     grads, max_norm = [3.0 * rng.standard_normal((5, 2))], 0.5
     clipped, total_norm = call(student, grads, max_norm)
     expected, expected_norm = ref.clip_grad_norm(grads, max_norm)
     check_clipped(expect, clipped, expected, [{}])
-    expect(total_norm, expected_norm, name="total_norm")
+    expect(total_norm, expected_norm, name="total_norm",
+           variants={"returned the norm after clipping; return the norm before": max_norm})
 
 
-def test_zero_gradients(student, ref, expect):
+@pytest.mark.contract("domain_edge")
+def test_zero_gradients(student, ref, rng, expect):
     """All-zero gradients: nothing to clip, total norm 0, no NaN"""
     grads = [np.zeros((2, 3)), np.zeros(4)]
     clipped, total_norm = call(student, grads, 1.0)
     check_clipped(expect, clipped, ref.clip_grad_norm(grads, 1.0)[0], [{}, {}])
     expect(total_norm, 0.0, name="total_norm")
+    # Zeros in, zeros out is what a function returning zeros gives too: the same weight group
+    # checks gradients that are clipped.
+    grads = gradient_list(rng, [2.0, 1.0, 0.5])
+    clipped, total_norm = call(student, grads, 1.0)
+    expected, expected_norm = ref.clip_grad_norm(grads, 1.0)
+    check_clipped(expect, clipped, expected, clipped_mistakes(grads, 1.0))
+    expect(total_norm, expected_norm, name="total_norm of gradients above max_norm")

@@ -111,6 +111,7 @@ def test_everything_with_weight_decay(follow, ref, rng):
            mistakes=mistakes("wd_ignored", "centered_ignored", "momentum_raw", "momentum_ignored"))
 
 
+@pytest.mark.contract("domain_edge")
 def test_tiny_gradients(follow, ref, rng):
     """Six steps on gradients about 1e-5, where eps matters"""
     shape = (4,)

@@ -32,10 +32,14 @@ def sgd_mistake(w, dw, state, *, lr, momentum=0.0, dampening=0.0, nesterov=False
         buf = momentum * old - (1 - dampening) * g
     elif mistake == "damp_swapped":
         buf = momentum * old + dampening * g
+    elif mistake == "damp_ignored":
+        buf = momentum * old + g
     else:
         buf = momentum * old + (1 - dampening) * g
     if nesterov and mistake == "nesterov_buf":
         d = buf
+    elif nesterov and mistake == "nesterov_sign":
+        d = g - momentum * buf
     elif nesterov and mistake == "nesterov_old":
         d = g + momentum * (0.0 if old is None else old)
     elif nesterov:
@@ -55,6 +59,8 @@ MISTAKES = {
     "damp_swapped": "dampening used as the gradient's weight (b = mu b + dampening g; it should be 1 - dampening)",
     "nesterov_buf": "Nesterov step along the buffer b alone (that is plain momentum); the direction is g + mu b",
     "nesterov_old": "Nesterov step g + mu b with the old buffer; use the buffer already updated with g",
+    "damp_ignored": "dampening ignored (b = mu b + g; it should be mu b + (1 - dampening) g)",
+    "nesterov_sign": "Nesterov term with the wrong sign (g - mu b); the direction is g + mu b",
     "wd_sign": "weight decay with the wrong sign (g = dw - wd w)",
     "wd_ignored": "weight decay ignored",
     "wd_after": "weight decay added to the step after the momentum; it belongs in the gradient, before the buffer",
@@ -71,6 +77,7 @@ def gradients(rng, shape, steps, scale=1.0):
 
 
 @pytest.mark.parametrize("shape", [(1,), (5, 3), (2, 3, 4)], ids=["1", "5x3", "2x3x4"])
+@pytest.mark.contract("domain_edge")
 def test_plain_step(follow, ref, rng, shape):
     """One plain SGD step (no momentum)"""
     w0 = rng.standard_normal(shape)
@@ -98,7 +105,7 @@ def test_dampening_steps(follow, ref, rng):
     shape = (6,)
     follow("sgd", ref.sgd, rng.standard_normal(shape), gradients(rng, shape, 8),
            {"lr": 0.05, "momentum": 0.8, "dampening": 0.3},
-           mistakes=mistakes("zero_init", "damp_swapped", "sign", "no_momentum"))
+           mistakes=mistakes("zero_init", "damp_swapped", "damp_ignored", "sign", "no_momentum"))
 
 
 @pytest.mark.weight(2)
@@ -107,7 +114,7 @@ def test_nesterov_steps(follow, ref, rng):
     shape = (3, 4)
     follow("sgd", ref.sgd, rng.standard_normal(shape), gradients(rng, shape, 10),
            {"lr": 0.05, "momentum": 0.9, "nesterov": True},
-           mistakes=mistakes("nesterov_buf", "nesterov_old", "sign", "no_momentum"))
+           mistakes=mistakes("nesterov_buf", "nesterov_old", "nesterov_sign", "sign", "no_momentum"))
 
 
 @pytest.mark.parametrize("nesterov", [False, True], ids=["momentum", "nesterov"])
@@ -116,7 +123,7 @@ def test_weight_decay_with_momentum(follow, ref, rng, nesterov):
     shape = (2, 5)
     follow("sgd", ref.sgd, rng.standard_normal(shape), gradients(rng, shape, 8),
            {"lr": 0.05, "momentum": 0.9, "nesterov": nesterov, "weight_decay": 0.1},
-           mistakes=mistakes("wd_after", "wd_sign", "wd_ignored", "nesterov_buf", "nesterov_old"))
+           mistakes=mistakes("wd_after", "wd_sign", "wd_ignored", "nesterov_buf", "nesterov_old", "nesterov_sign"))
 
 
 def test_learning_rate_changes_between_steps(follow, ref, rng):

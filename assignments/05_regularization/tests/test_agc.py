@@ -102,6 +102,7 @@ def test_agc_default_clipping(student, ref, rng, expect, shape):
 
 @pytest.mark.task05_adaptive_grad_clip
 @pytest.mark.parametrize("shape", [(5, 4), (3, 2, 2, 2)], ids=["5x4", "3x2x2x2"])
+@pytest.mark.contract("domain_edge")
 def test_agc_zero_weight_unit(student, ref, rng, expect, shape):
     """A unit whose weights are all zero: its threshold is clipping * eps"""
     w, dw = case(rng, shape, 0.05, zero_weight_unit=True)
@@ -110,6 +111,7 @@ def test_agc_zero_weight_unit(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task05_adaptive_grad_clip
+@pytest.mark.contract("domain_edge")
 def test_agc_zero_weights_everywhere(student, ref, rng, expect):
     """A zero-initialised bias: its gradient is clipped to norm clipping * eps, not to 0"""
     w, dw = np.zeros(5), rng.standard_normal(5)

@@ -49,6 +49,7 @@ def normalise(x, mean, var, gamma, beta, eps=EPS):
 @pytest.mark.task05_batchnorm_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_batchnorm_forward_train(student, ref, rng, expect, n, d):
     """Train mode: normalise each feature with the batch mean and the biased batch variance"""
     x, gamma, beta = layer(rng, n, d)
@@ -89,7 +90,7 @@ def test_batchnorm_forward_eval(student, ref, rng, expect, n, d):
 
 
 @pytest.mark.task05_batchnorm_forward
-def test_batchnorm_forward_eval_rows_are_independent(student, rng, expect):
+def test_batchnorm_forward_eval_rows_are_independent(student, ref, rng, expect):
     """Eval mode: each example's output does not depend on the rest of the batch"""
     x, gamma, beta = layer(rng, 5, 3)
     running_mean, running_var = running(rng, x)
@@ -98,6 +99,9 @@ def test_batchnorm_forward_eval_rows_are_independent(student, rng, expect):
     expect(alone, np.asarray(whole)[2:3], name="eval-mode out of one example alone vs in its batch",
            variants={"a batch of one example gets beta, whatever the input: the batch statistics are used in "
                      "eval mode": beta[None, :]})
+    # A constant output is also "independent of the batch": the same weight group checks the values.
+    expect(whole, ref.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False)[0],
+           name="out in eval mode")
 
 
 @pytest.mark.task05_batchnorm_forward
@@ -114,11 +118,12 @@ def test_batchnorm_forward_large_offset(student, ref, rng, expect):
 
 
 @pytest.mark.task05_batchnorm_forward
-def test_batchnorm_forward_keeps_float64(student, rng):
-    """float64 in, float64 out"""
+def test_batchnorm_forward_keeps_float64(student, ref, rng, expect):
+    """float64 in, float64 out (with the right values)"""
     x, gamma, beta = layer(rng, 4, 3)
     out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True))
     assert np.asarray(out).dtype == np.float64, f"out has dtype {np.asarray(out).dtype}, expected float64"
+    expect(out, ref.batchnorm_forward(x, gamma, beta, train=True)[0], name="out")
 
 
 # -- backward -------------------------------------------------------------------------------
@@ -145,6 +150,7 @@ def compact_dx(g, x_hat, inv_std):
 @pytest.mark.task05_batchnorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
     """Train mode: one gradient, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)
@@ -176,6 +182,15 @@ def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
     index = ["dx", "dgamma", "dbeta"].index(output)
     expect(grads[index], expected[index], name=output, kind="gradients",
            variants={k: v for k, v in variants.items() if v is not None})
+    if n == 1:
+        # One example in train mode makes x_hat = 0, so dx = dgamma = 0: a constant matches. The
+        # same weight group also checks a batch of four.
+        x, gamma, beta = layer(rng, 4, d)
+        dout = rng.standard_normal((4, d))
+        cache = student_cache(student, ref, (x, gamma, beta), {"train": True})
+        grads = triple(student.batchnorm_backward(dout, cache))
+        expected = ref.batchnorm_backward(dout, ref.batchnorm_forward(x, gamma, beta, train=True)[1])
+        expect(grads[index], expected[index], name=f"{output} (a batch of 4)", kind="gradients")
 
 
 @pytest.mark.task05_batchnorm_backward
@@ -215,6 +230,9 @@ def test_batchnorm_backward_dx_sums_to_zero(student, ref, rng, expect):
     scale = float(np.abs(dx).max()) or 1.0
     assert np.allclose(dx.sum(axis=0), 0.0, atol=1e-9 * scale * 8), (
         "dx does not sum to 0 over the batch: in train mode the mean path (the - sum(g) / N term) is missing")
+    # Zeros sum to 0 too: the same weight group checks the values.
+    expected = ref.batchnorm_backward(dout, ref.batchnorm_forward(x, gamma, beta, train=True)[1])
+    expect(dx, expected[0], name="dx", kind="gradients")
 
 
 # -- running statistics ---------------------------------------------------------------------
@@ -250,6 +268,7 @@ MISTAKES = {
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("output", ["new_mean", "new_var"])
 @pytest.mark.parametrize("momentum", [0.1, 0.35])
+@pytest.mark.contract("domain_edge")
 def test_running_stats_over_steps(student, rng, expect, momentum, output):
     """Four training batches (N = 2, 5, 8, 3), feeding back the returned statistics"""
     d = 4
@@ -280,5 +299,8 @@ def test_running_stats_default_momentum(student, ref, rng, expect):
     mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
     result = returned(student.batchnorm_running_stats(x, mean, var), "batchnorm_running_stats", "new_mean, new_var")
     expected = ref.batchnorm_running_stats(x, mean, var)
-    expect(result[0], expected[0], name="new_mean with the default momentum")
-    expect(result[1], expected[1], name="new_var with the default momentum")
+    wrong = {what: rule(x, mean, var, 0.1) for what, rule in MISTAKES.items()}
+    expect(result[0], expected[0], name="new_mean with the default momentum",
+           variants={what: path[0] for what, path in wrong.items()})
+    expect(result[1], expected[1], name="new_var with the default momentum",
+           variants={what: path[1] for what, path in wrong.items()})

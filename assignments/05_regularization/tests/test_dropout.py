@@ -37,10 +37,14 @@ IDS = ["1x6-p0.5", "4x7-p0.3", "2x3x4-p0.8", "9-p0.1", "5x5-p0.65"]
 @pytest.mark.parametrize("shape,p", CASES, ids=IDS)
 def test_dropout_forward_train_mask(student, ref, rng, expect, shape, p):
     """Train mode: the documented mask (rng.random(x.shape) >= p) / (1 - p), same generator state"""
+    check_train_mask(student, ref, rng, expect, shape, p)
+
+
+def check_train_mask(student, ref, rng, expect, shape, p, what="out"):
     x, seed = rng.standard_normal(shape), new_seed(rng)
     out, _ = pair(student.dropout_forward(x, p, train=True, rng=generator(seed)))
     u = generator(seed).random(shape)
-    expect(out, ref.dropout_forward(x, p, train=True, rng=generator(seed))[0], name="out", variants={
+    expect(out, ref.dropout_forward(x, p, train=True, rng=generator(seed))[0], name=what, variants={
         "keeps an entry with probability p: p is the probability to DROP (mask u >= p, not u < p)":
             np.where(u < p, x / (1 - p), 0.0),
         "the survivors are not scaled by 1/(1-p) (inverted dropout scales them at training time)":
@@ -88,7 +92,7 @@ def test_dropout_forward_survivors_scaled(student, rng, p):
 @pytest.mark.task05_dropout_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("p", [0.3, 0.6])
-def test_dropout_forward_eval_is_identity(student, rng, expect, p):
+def test_dropout_forward_eval_is_identity(student, ref, rng, expect, p):
     """Eval mode (train=False) returns x unchanged, even when an rng is given"""
     x, seed = rng.standard_normal((6, 5)), new_seed(rng)
     out, _ = pair(student.dropout_forward(x, p, train=False, rng=generator(seed)))
@@ -101,10 +105,14 @@ def test_dropout_forward_eval_is_identity(student, rng, expect, p):
         "eval mode divides by (1 - p): eval mode is the identity": x / (1 - p),
     })
 
+    # A function returning its input passes the check above: the same weight group checks a
+    # train-mode mask too.
+    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.weight(2)
-def test_dropout_forward_eval_needs_no_rng(student, rng, expect):
+def test_dropout_forward_eval_needs_no_rng(student, ref, rng, expect):
     """Eval mode with rng=None draws nothing and returns x"""
     x = rng.standard_normal((3, 4))
     try:
@@ -117,18 +125,30 @@ def test_dropout_forward_eval_needs_no_rng(student, rng, expect):
     out, _ = pair(result)
     expect(out, x, name="out in eval mode")
 
+    # A function returning its input passes the check above: the same weight group checks a
+    # train-mode mask too.
+    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+
 
 @pytest.mark.task05_dropout_forward
-def test_dropout_forward_p_zero(student, rng, expect):
+@pytest.mark.contract("domain_edge")
+def test_dropout_forward_p_zero(student, ref, rng, expect):
     """p = 0 in train mode keeps everything: out = x"""
     x = rng.standard_normal((4, 3))
     out, _ = pair(student.dropout_forward(x, 0.0, train=True, rng=generator(new_seed(rng))))
     expect(out, x, name="out for p = 0")
 
+    # A function returning its input passes the check above: the same weight group checks a
+    # train-mode mask too.
+    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+
 
 @pytest.mark.task05_dropout_forward
-def test_dropout_forward_train_requires_rng(student, rng):
-    """Train mode with rng=None is an error, not a silent draw from the global np.random"""
+def test_dropout_forward_train_requires_rng(student, ref, rng, expect):
+    """Train mode with rng=None is an error, not a silent draw from the global np.random (with an rng it works)"""
+    # The condition, not just the exception: the same call with an rng must give the right mask,
+    # so a function that always raises earns nothing here.
+    check_train_mask(student, ref, rng, expect, (3, 4), 0.5, what="out in train mode with an rng")
     x = rng.standard_normal((3, 4))
     try:
         student.dropout_forward(x, 0.5, train=True, rng=None)
@@ -141,11 +161,12 @@ def test_dropout_forward_train_requires_rng(student, rng):
 
 
 @pytest.mark.task05_dropout_forward
-def test_dropout_forward_keeps_float64(student, rng):
-    """float64 in, float64 out"""
-    out, _ = pair(student.dropout_forward(rng.standard_normal((3, 5)), 0.4, train=True,
-                                          rng=generator(new_seed(rng))))
+def test_dropout_forward_keeps_float64(student, ref, rng, expect):
+    """float64 in, float64 out (with the right values)"""
+    x, seed = rng.standard_normal((3, 5)), new_seed(rng)
+    out, _ = pair(student.dropout_forward(x, 0.4, train=True, rng=generator(seed)))
     assert np.asarray(out).dtype == np.float64, f"out has dtype {np.asarray(out).dtype}, expected float64"
+    expect(out, ref.dropout_forward(x, 0.4, train=True, rng=generator(seed))[0], name="out")
 
 
 # -- backward -------------------------------------------------------------------------------
@@ -156,24 +177,43 @@ def forward_mask(student, ref, x, p, seed, train):
 
     When the forward fails or returns no usable output, the backward gets the cache the
     docstring documents (the reference's mask) so that a forward bug is not charged twice."""
+    reference_mask = ref.dropout_forward(x, p, train=train, rng=generator(seed))[1]
     try:
         out, cache = pair(student.dropout_forward(x, p, train=train, rng=generator(seed)))
         out = np.asarray(out, dtype=np.float64)
         if out.shape != x.shape or not np.all(np.isfinite(out)):
             raise ValueError
-        return cache, out / x
+        mask = out / x
+        # A forward that drops everything, or nothing, where the documented mask drops some and
+        # keeps some, is no mask to grade a backward by (a constant backward would match it).
+        if (mask == 0).any() != (reference_mask == 0).any() or (mask != 0).any() != (reference_mask != 0).any():
+            raise ValueError
+        return cache, mask
     except (StudentException, AssertionError, ValueError, TypeError):
-        mask = ref.dropout_forward(x, p, train=train, rng=generator(seed))[1]
-        return mask, mask
+        return reference_mask, reference_mask
 
 
 @pytest.mark.task05_dropout_backward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("shape,p", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_dropout_backward_uses_the_forward_mask(student, ref, rng, expect, shape, p):
     """dx = dout * mask, with the mask of the student's own forward (train mode)"""
+    check_train_backward(student, ref, rng, expect, shape, p)
+
+
+def mixed_seed(rng, shape, p):
+    """A seed whose documented mask drops some entries and keeps others."""
+    while True:
+        seed = new_seed(rng)
+        dropped = generator(seed).random(shape) < p
+        if dropped.any() and not dropped.all():
+            return seed
+
+
+def check_train_backward(student, ref, rng, expect, shape, p):
     x = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)  # never 0: out / x is the mask
-    dout, seed = rng.standard_normal(shape), new_seed(rng)
+    dout, seed = rng.standard_normal(shape), mixed_seed(rng, shape, p)
     cache, mask = forward_mask(student, ref, x, p, seed, train=True)
     dx = student.dropout_backward(dout, cache)
     kept = mask != 0
@@ -198,3 +238,5 @@ def test_dropout_backward_eval_mode(student, ref, rng, expect):
         cache = ref.dropout_forward(x, 0.5, train=False)[1]
     expect(student.dropout_backward(dout, cache), dout, name="dx in eval mode", kind="gradients",
            variants={"dx is scaled by 1/(1-p) in eval mode, where the forward is the identity": dout / 0.5})
+    # dx = dout is what a function returning its input gives: the same weight group checks train mode.
+    check_train_backward(student, ref, rng, expect, (3, 4), 0.5)

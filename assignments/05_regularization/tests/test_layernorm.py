@@ -40,6 +40,7 @@ def normalise(x, axis, gamma, beta, ddof=0):
 @pytest.mark.task05_layernorm_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_layernorm_forward(student, ref, rng, expect, n, d):
     """Normalise each example over its features, then scale and shift per feature"""
     x, gamma, beta = layer(rng, n, d)
@@ -73,13 +74,15 @@ def test_layernorm_forward_large_offsets(student, ref, rng, expect):
 
 
 @pytest.mark.task05_layernorm_forward
-def test_layernorm_forward_rows_are_independent(student, rng, expect):
+def test_layernorm_forward_rows_are_independent(student, ref, rng, expect):
     """An example's output does not depend on the other examples of the batch"""
     x, gamma, beta = layer(rng, 5, 4)
     whole, _ = pair(student.layernorm_forward(x, gamma, beta))
     alone, _ = pair(student.layernorm_forward(x[1:2], gamma, beta))
     expect(alone, np.asarray(whole)[1:2], name="out of one example alone vs in its batch",
            variants={"a batch of one example gets beta: the statistics are taken over the batch axis": beta[None, :]})
+    # A constant output is also "independent of the batch": the same weight group checks the values.
+    expect(whole, ref.layernorm_forward(x, gamma, beta)[0], name="out")
 
 
 # -- backward -------------------------------------------------------------------------------
@@ -101,6 +104,7 @@ def student_cache(student, ref, x, gamma, beta):
 @pytest.mark.task05_layernorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_layernorm_backward(student, ref, rng, expect, n, d, output):
     """One gradient of layernorm, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)
@@ -134,10 +138,18 @@ def test_layernorm_backward(student, ref, rng, expect, n, d, output):
     index = ["dx", "dgamma", "dbeta"].index(output)
     expect(grads[index], expected[index], name=output, kind="gradients",
            variants={k: v for k, v in variants.items() if v is not None})
+    if d == 1:
+        # One feature makes x_hat = 0, so dx = dgamma = 0: a constant matches. The same weight group
+        # also checks four features.
+        x, gamma, beta = layer(rng, n, 4)
+        dout = rng.standard_normal((n, 4))
+        grads = triple(student.layernorm_backward(dout, student_cache(student, ref, x, gamma, beta)))
+        expected = ref.layernorm_backward(dout, ref.layernorm_forward(x, gamma, beta)[1])
+        expect(grads[index], expected[index], name=f"{output} (4 features)", kind="gradients")
 
 
 @pytest.mark.task05_layernorm_backward
-def test_layernorm_backward_rows_of_dx_sum_to_zero(student, ref, rng):
+def test_layernorm_backward_rows_of_dx_sum_to_zero(student, ref, rng, expect):
     """Each row of dx sums to 0 (shifting one example's features together changes nothing)"""
     x, gamma, beta = layer(rng, 4, 7)
     dout = rng.standard_normal((4, 7))
@@ -148,3 +160,6 @@ def test_layernorm_backward_rows_of_dx_sum_to_zero(student, ref, rng):
     assert np.allclose(dx.sum(axis=1), 0.0, atol=1e-9 * scale * 7), (
         "a row of dx does not sum to 0: the path through the row's mean (the - sum(g) / D term) is missing "
         "or summed over the wrong axis")
+    # Zeros sum to 0 too: the same weight group checks the values.
+    expect(dx, ref.layernorm_backward(dout, ref.layernorm_forward(x, gamma, beta)[1])[0], name="dx",
+           kind="gradients")

@@ -28,6 +28,16 @@ def lam_for(rng):
     return float(rng.choice([1e-4, 0.01, 0.3, 2.5]))
 
 
+def check_both_outputs(student, ref, rng, expect, name):
+    """(penalty, dw) on random weights and lam = 0.3: pairs a test whose answer is all zeros, so
+    that a function returning zeros earns nothing from it."""
+    w = weights(rng, (3, 4))
+    got = penalty_pair(getattr(student, name)(w, 0.3), name)
+    expected = getattr(ref, name)(w, 0.3)
+    expect(got[0], expected[0], name="penalty for lam = 0.3")
+    expect(got[1], expected[1], name="dw for lam = 0.3", kind="gradients")
+
+
 # -- L2 --------------------------------------------------------------------------------------
 
 
@@ -58,13 +68,15 @@ def test_l2_penalty(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task05_l2_penalty
-def test_l2_penalty_is_a_float_and_lam_zero(student, rng, expect):
+@pytest.mark.contract("domain_edge")
+def test_l2_penalty_is_a_float_and_lam_zero(student, ref, rng, expect):
     """lam = 0 gives a zero penalty and a zero gradient; the penalty is a single number"""
     w = weights(rng, (3, 5), zeros=False)
     value, dw = penalty_pair(student.l2_penalty(w, 0.0), "l2_penalty")
     assert np.ndim(value) == 0, f"the penalty should be a single number (a float), got an array of shape {np.shape(value)}"
     expect(value, 0.0, name="penalty for lam = 0")
     expect(dw, np.zeros_like(w), name="dw for lam = 0", kind="gradients")
+    check_both_outputs(student, ref, rng, expect, "l2_penalty")
 
 
 @pytest.mark.task05_l2_penalty
@@ -108,20 +120,23 @@ def test_l1_penalty(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task05_l1_penalty
-def test_l1_penalty_is_a_float_and_lam_zero(student, rng, expect):
+def test_l1_penalty_is_a_float_and_lam_zero(student, ref, rng, expect):
     """lam = 0 gives a zero penalty and a zero gradient; the penalty is a single number"""
     w = weights(rng, (3, 5))
     value, dw = penalty_pair(student.l1_penalty(w, 0.0), "l1_penalty")
     assert np.ndim(value) == 0, f"the penalty should be a single number (a float), got an array of shape {np.shape(value)}"
     expect(value, 0.0, name="penalty for lam = 0")
     expect(dw, np.zeros_like(w), name="dw for lam = 0", kind="gradients")
+    check_both_outputs(student, ref, rng, expect, "l1_penalty")
 
 
 @pytest.mark.task05_l1_penalty
-def test_l1_gradient_at_zero_weights(student, expect):
+@pytest.mark.contract("domain_edge")
+def test_l1_gradient_at_zero_weights(student, ref, rng, expect):
     """An all-zero weight array: penalty 0 and subgradient 0 (sign(0) = 0)"""
     value, dw = penalty_pair(student.l1_penalty(np.zeros((2, 3)), 0.5), "l1_penalty")
     expect(value, 0.0, name="penalty of zero weights")
     expect(dw, np.zeros((2, 3)), name="dw at w = 0", kind="gradients", variants={
         "dw is +lam at w = 0: sign(0) should be 0 (np.sign), not +1": np.full((2, 3), 0.5),
         "dw is -lam at w = 0: sign(0) should be 0 (np.sign), not -1": np.full((2, 3), -0.5)})
+    check_both_outputs(student, ref, rng, expect, "l1_penalty")

@@ -76,6 +76,7 @@ def _backward_loops(dout, x, w, stride, pad, *, backward_stride=None, accumulate
 
 @pytest.mark.task06_conv2d_forward_naive
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_forward_values(student, ref, rng, expect, case):
     """Output vs the reference"""
     _, x_shape, filters, stride, pad = case
@@ -87,6 +88,8 @@ def test_forward_values(student, ref, rng, expect, case):
         "(w[f, c, 0, 0] multiplies the window's top-left entry)":
             ref.conv2d_forward(x, w[:, :, ::-1, ::-1].copy(), b, stride=stride, pad=pad)[0],
         "the bias b[f] is not added": ref.conv2d_forward(x, w, np.zeros_like(b), stride=stride, pad=pad)[0],
+        "the bias is added inside the sum, to every product of the window (C HH WW times): add b[f] once "
+        "per output": expected + (w[0].size - 1) * b[None, :, None, None],
     }
     _check(expect, out, expected, name="out", variants=variants, shape_hint=SHAPE_HINT)
 
@@ -101,12 +104,14 @@ def test_forward_default_stride_and_pad(student, ref, rng, expect):
 
 @pytest.mark.task06_conv2d_forward_naive
 @pytest.mark.weight(0.5)
-def test_forward_keeps_float64(student, rng):
-    """float64 in, float64 out"""
+def test_forward_keeps_float64(student, ref, rng, expect):
+    """float64 in, float64 out (with the right values)"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
     out, _ = _pair(student.conv2d_forward_naive(x, w, b, stride=1, pad=1), "conv2d_forward_naive")
     dtype = getattr(out, "dtype", None)
     assert dtype == np.float64, f"out has dtype {dtype}, expected float64 for float64 inputs"
+    # The same weight group checks the values: a constant of the right dtype earns nothing here.
+    _check(expect, out, ref.conv2d_forward(x, w, b, stride=1, pad=1)[0], name="out")
 
 
 # ---- backward -----------------------------------------------------------------------------------
@@ -137,6 +142,7 @@ def _backward(student, ref, rng, case):
 @pytest.mark.task06_conv2d_backward_naive
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_backward_dx(student, ref, rng, expect, case):
     """dx vs the reference"""
     (dx, _, _), (expected, _, _), (x, w, b, stride, pad, dout) = _backward(student, ref, rng, case)
@@ -186,11 +192,16 @@ def test_backward_db(student, ref, rng, expect, case):
 
 @pytest.mark.task06_conv2d_backward_naive
 @pytest.mark.weight(0.5)
-def test_backward_keeps_float64(student, rng):
-    """float64 gradients"""
+def test_backward_keeps_float64(student, ref, rng, expect):
+    """float64 gradients (with the right values)"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
-    grads = student.conv2d_backward_naive(rng.standard_normal((1, 2, 4, 4)), _student_cache(student, x, w, b, 1, 1))
+    dout = rng.standard_normal((1, 2, 4, 4))
+    grads = student.conv2d_backward_naive(dout, _student_cache(student, x, w, b, 1, 1))
     grads = returned(grads, "conv2d_backward_naive", "dx, dw, db")
     for name, grad in zip(("dx", "dw", "db"), grads):
         dtype = getattr(grad, "dtype", None)
         assert dtype == np.float64, f"{name} has dtype {dtype}, expected float64 for float64 inputs"
+    # The same weight group checks the values: constants of the right dtype earn nothing here.
+    expected = ref.conv2d_backward(dout, ref.conv2d_forward(x, w, b, stride=1, pad=1)[1])
+    for name, grad, want in zip(("dx", "dw", "db"), grads, expected):
+        _check(expect, grad, want, name=name, kind="gradients")

@@ -103,8 +103,33 @@ def _max_backward(student, ref, rng, expect, case, x):
     expected_out, ref_cache = ref.maxpool2d_forward(x, **kwargs)
     dout = rng.standard_normal(expected_out.shape)
     dx = student.maxpool2d_backward(dout, _student_cache(student.maxpool2d_forward, x, kwargs, ref_cache))
-    _check(expect, dx, ref.maxpool2d_backward(dout, ref_cache), name="dx", kind="gradients",
-           variants=_max_variants(x, dout, case), shape_hint=" (dx has the shape of x)")
+    expected = ref.maxpool2d_backward(dout, ref_cache)
+    try:
+        _check(expect, dx, expected, name="dx", kind="gradients",
+               variants=_max_variants(x, dout, case), shape_hint=" (dx has the shape of x)")
+    except AssertionError as failure:
+        raise type(failure)(f"{failure}{_misrouted(dx, x, ref_cache)}") from None
+
+
+def _misrouted(dx, x, ref_cache):
+    """Where a max-pool dx puts gradient on an entry that is no window's maximum (a true statement
+    or nothing): gradient routed to the wrong entry of its window."""
+    dx = np.asarray(dx) if isinstance(dx, (np.ndarray, list)) else None
+    if dx is None or dx.shape != x.shape or dx.dtype.kind not in "fiu":
+        return ""
+    _, argmax, ph, pw, stride = ref_cache
+    is_max = np.zeros(x.shape, dtype=bool)
+    for k in range(ph):
+        for l in range(pw):
+            view = is_max[:, :, k:k + stride * argmax.shape[2]:stride, l:l + stride * argmax.shape[3]:stride]
+            view |= argmax == k * pw + l
+    stray = (dx != 0) & ~is_max
+    if not stray.any():
+        return ""
+    first = tuple(int(i) for i in np.argwhere(stray)[0])
+    return (f"; {int(stray.sum())} entries of dx get gradient although they are no window's (first) maximum (first at "
+            f"{list(first)}): each window's gradient goes to the entry at its argmax (k = a // pool_width, "
+            f"l = a % pool_width), and nowhere else")
 
 
 # ---- max pooling, forward -----------------------------------------------------------------------
@@ -125,6 +150,7 @@ def test_maxpool_forward_values(student, ref, rng, expect, case):
 
 @pytest.mark.task06_maxpool2d_forward
 @pytest.mark.parametrize("case", [CASES[0], CASES[2]], ids=[IDS[0], IDS[2]])
+@pytest.mark.contract("domain_edge")
 def test_maxpool_forward_all_negative(student, ref, rng, expect, case):
     """All-negative inputs"""
     x = -np.abs(rng.standard_normal(case[1])) - 0.5
@@ -164,6 +190,7 @@ def test_maxpool_backward_values(student, ref, rng, expect, case):
 @pytest.mark.task06_maxpool2d_backward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", [CASES[0], CASES[1], CASES[2], CASES[3]], ids=IDS[:4])
+@pytest.mark.contract("domain_edge")
 def test_maxpool_backward_ties(student, ref, rng, expect, case):
     """Ties go to the first maximum"""
     _max_backward(student, ref, rng, expect, case, rng.integers(-2, 3, size=case[1]).astype(float))
@@ -184,12 +211,18 @@ def test_maxpool_backward_zero_gradient(student, ref, rng, expect):
     cache = _student_cache(student.maxpool2d_forward, x, {}, ref.maxpool2d_forward(x)[1])
     _check(expect, student.maxpool2d_backward(np.zeros((2, 2, 2, 2)), cache), np.zeros_like(x),
            name="dx", kind="gradients", shape_hint=" (dx has the shape of x)")
+    # Zeros are what a function returning zeros gives too: the same weight group checks a
+    # non-zero upstream gradient through the same cache.
+    dout = rng.standard_normal((2, 2, 2, 2))
+    _check(expect, student.maxpool2d_backward(dout, cache), ref.maxpool2d_backward(dout, ref.maxpool2d_forward(x)[1]),
+           name="dx for a non-zero dout", kind="gradients", shape_hint=" (dx has the shape of x)")
 
 
 # ---- average pooling ----------------------------------------------------------------------------
 
 @pytest.mark.task06_avgpool2d_forward
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_avgpool_forward_values(student, ref, rng, expect, case):
     """Output vs the reference"""
     x = rng.standard_normal(case[1])
@@ -210,6 +243,7 @@ def test_avgpool_forward_defaults(student, ref, rng, expect):
 
 @pytest.mark.task06_avgpool2d_backward
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.contract("domain_edge")
 def test_avgpool_backward_values(student, ref, rng, expect, case):
     """dx vs the reference"""
     x = rng.standard_normal(case[1])

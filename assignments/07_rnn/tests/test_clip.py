@@ -70,9 +70,14 @@ def _clip(student, rng, case):
 def test_clipped(student, ref, rng, expect, case):
     """the clipped gradients"""
     grads, max_norm, clipped, _ = _clip(student, rng, case)
-    expected, _ = ref.clip_grad_norm(grads, max_norm)
+    expected, expected_norm = ref.clip_grad_norm(grads, max_norm)
     expect(flat(clipped), flat(expected), name="clipped (all arrays, flattened)",
            variants=clipped_variants(grads, max_norm))
+    if case.startswith("not clipped"):
+        # Unchanged gradients are what a function returning its input gives: the same weight
+        # group checks the norm it measured.
+        _, total_norm = two(student.clip_grad_norm(grads, max_norm))
+        expect(total_norm, expected_norm, name="total_norm", variants=norm_variants(grads, max_norm))
 
 
 @pytest.mark.task07_clip_grad_norm
@@ -86,9 +91,17 @@ def test_total_norm(student, ref, rng, expect, case):
 
 @pytest.mark.task07_clip_grad_norm
 @pytest.mark.weight(0.5)
-def test_zero_gradients(student, rng, expect):
+@pytest.mark.contract("domain_edge")
+def test_zero_gradients(student, ref, rng, expect):
     """all-zero gradients stay zero, with norm 0 (no division by zero)"""
     grads = [np.zeros((2, 3)), np.zeros(3)]
     clipped, total_norm = two(student.clip_grad_norm(grads, 1.0))
     expect(total_norm, 0.0, name="total_norm")
     expect(flat(clipped), np.zeros(9), name="clipped (all arrays, flattened)")
+    # Zeros in, zeros out is what a function returning zeros gives too: the same weight group
+    # checks gradients that are clipped.
+    grads, max_norm, clipped, total_norm = _clip(student, rng, "clipped, two arrays")
+    expected, expected_norm = ref.clip_grad_norm(grads, max_norm)
+    expect(flat(clipped), flat(expected), name="clipped (all arrays, flattened)",
+           variants=clipped_variants(grads, max_norm))
+    expect(total_norm, expected_norm, name="total_norm", variants=norm_variants(grads, max_norm))

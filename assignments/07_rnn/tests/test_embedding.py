@@ -45,13 +45,19 @@ def test_forward_int32_indices(student, ref, rng, expect):
 @pytest.mark.task07_embedding_forward
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("bad", [-1, "V"], ids=["index -1", "index V"])
-def test_forward_rejects_out_of_range(student, rng, bad):
-    """an index outside [0, V) raises ValueError"""
+@pytest.mark.contract("domain_edge")
+def test_forward_rejects_out_of_range(student, ref, rng, expect, bad):
+    """an index outside [0, V) raises ValueError (and the edge just inside is looked up)"""
     vocab = 5
-    idx = indices(rng, 2, 3, vocab)
+    idx, w = indices(rng, 2, 3, vocab), rng.standard_normal((vocab, 3))
+    # The condition, not just the exception: the nearest valid index (V - 1, or 0) must work, so a
+    # function that always raises earns nothing here.
+    idx[1, 2] = vocab - 1 if bad == "V" else 0
+    out, _ = pair(student.embedding_forward(idx, w), "embedding_forward")
+    expect(out, ref.embedding_forward(idx, w)[0], name=f"out with the valid index {idx[1, 2]}")
     idx[1, 2] = vocab if bad == "V" else bad
     try:
-        student.embedding_forward(idx, rng.standard_normal((vocab, 3)))
+        student.embedding_forward(idx, w)
     except StudentException as error:
         if error.type_name != "ValueError":
             raise GradeFailure(f"an index of {bad} with V = {vocab} raised {error.type_name}, expected ValueError "
@@ -88,6 +94,7 @@ def test_backward(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_embedding_backward
+@pytest.mark.contract("domain_edge")
 def test_backward_one_token_everywhere(student, ref, rng, expect):
     """dw when every position holds the same token"""
     _backward(student, ref, rng, expect, np.full((3, 4), 2, dtype=np.int64), 5, 3)

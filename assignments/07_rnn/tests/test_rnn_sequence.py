@@ -38,14 +38,14 @@ def forward_variants(x, h0, wx, wh, b):
     }
 
 
-def bptt(dh, x, h0, wx, wh, h, *, recurrent=True, slope="1-h^2", dwh_state="previous"):
+def bptt(dh, x, h0, wx, wh, h, *, recurrent=True, slope="1-h^2", dwh_state="previous", back=None):
     """BPTT as it should be, or with one of the classic mistakes."""
     dz = np.zeros_like(h)
     carried = np.zeros_like(h0)
     for t in reversed(range(x.shape[1])):
         upstream = dh[:, t] + carried if recurrent else dh[:, t]
         dz[:, t] = upstream * ((1.0 - h[:, t] ** 2) if slope == "1-h^2" else (1.0 - h[:, t]))
-        carried = dz[:, t] @ wh.T
+        carried = dz[:, t] @ (wh.T if back is None else back)
     states = np.concatenate([h0[:, None], h[:, :-1]], axis=1) if dwh_state == "previous" else h
     return {"dx": dz @ wx.T, "dh0": carried, "dwx": np.einsum("ntd,nth->dh", x, dz),
             "dwh": np.einsum("ntj,ntk->jk", states, dz), "db": dz.sum(axis=(0, 1))}
@@ -58,6 +58,12 @@ def backward_variants(dh, x, h0, wx, wh, h, gradient):
         "used 1 - h instead of 1 - h**2 as the derivative of tanh":
             bptt(dh, x, h0, wx, wh, h, slope="1-h")[gradient],
     }
+    if wh.shape[0] == wh.shape[1]:
+        variants["the gradient carried back is dz_t Wh; it must be dz_t Wh^T (Wh maps h_{t-1} to z_t)"] = (
+            bptt(dh, x, h0, wx, wh, h, back=wh)[gradient])
+    if gradient == "dh0":
+        variants["dh0 is all zeros: dh0 is the gradient carried back past the first step, dz_1 Wh^T"] = (
+            np.zeros_like(h0))
     if gradient == "dwh":
         variants["dwh paired dz_t with h_t instead of the previous state h_{t-1} (h0 at the first step)"] = (
             bptt(dh, x, h0, wx, wh, h, dwh_state="current")["dwh"])
@@ -74,6 +80,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_rnn_forward
+@pytest.mark.contract("domain_edge")
 def test_forward_one_step_is_rnn_step(student, ref, rng, expect):
     """with T = 1, the sequence is one step"""
     x, h0, wx, wh, b = sequence_inputs(rng, 3, 1, 4, 5)
@@ -92,12 +99,15 @@ def test_forward_large_inputs(student, ref, rng, expect):
 
 @pytest.mark.task07_rnn_forward
 @pytest.mark.weight(0.5)
-def test_forward_keeps_float64(student, rng):
-    """float64 inputs give float64 hidden states"""
-    h, _ = returned(student.rnn_forward(*sequence_inputs(rng, 2, 3, 3, 4)), "rnn_forward", "h, cache")
+def test_forward_keeps_float64(student, ref, rng, expect):
+    """float64 inputs give float64 hidden states (with the right values)"""
+    args = sequence_inputs(rng, 2, 3, 3, 4)
+    h, _ = returned(student.rnn_forward(*args), "rnn_forward", "h, cache")
     dtype = np.asarray(h).dtype
     if dtype != np.float64:
         raise GradeFailure(f"h has dtype {dtype} for float64 inputs; keep float64 (np.zeros is float64)")
+    # The same weight group checks the values: a constant of the right dtype earns nothing here.
+    expect(h, ref.rnn_forward(*args)[0], name="h", variants=forward_variants(*args))
 
 
 def _backward(student, ref, rng, expect, shape, gradient, *, last_step_only=False, scale=1.0):
@@ -128,6 +138,7 @@ def test_backward(student, ref, rng, expect, shape, gradient):
 
 @pytest.mark.task07_rnn_backward
 @pytest.mark.parametrize("gradient", GRADIENTS)
+@pytest.mark.contract("domain_edge")
 def test_backward_loss_on_last_step(student, ref, rng, expect, gradient):
     """gradients when only the last state gets an upstream gradient"""
     _backward(student, ref, rng, expect, (2, 7, 3, 4), gradient, last_step_only=True)

@@ -14,6 +14,13 @@ from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "train_val_test_split": {"dtype": "returns integer index arrays only", "purity": "takes no array argument"},
+    "kfold": {"dtype": "returns integer index arrays only", "purity": "takes no array argument"},
+    "stratified_kfold": {"dtype": "returns integer index arrays only"},
+}
+
 
 def seeded(rng, count=2):
     """Generators in the same state: one for the student, one for the reference (and spares)."""
@@ -98,6 +105,7 @@ SIZE_CASES = [(10, 0.2, 0.3), (30, 0.1, 0.1), (100, 0.07, 0.07), (7, 0.25, 0.25)
 
 @pytest.mark.task08_train_val_test_split
 @pytest.mark.parametrize("n,val_fraction,test_fraction", SIZE_CASES, ids=[f"N{n}-{v}-{t}" for n, v, t in SIZE_CASES])
+@pytest.mark.contract("domain_edge")
 def test_split_sizes(student, ref, rng, n, val_fraction, test_fraction):
     """Sizes round to the nearest integer (halves up); the training set gets the rest"""
     mine, theirs = seeded(rng)
@@ -105,6 +113,15 @@ def test_split_sizes(student, ref, rng, n, val_fraction, test_fraction):
                                                    rng=mine), n)
     expected = ref.train_val_test_split(n, val_fraction=val_fraction, test_fraction=test_fraction, rng=theirs)
     check_split_sizes(sets, expected, n)
+    # Sizes alone are met by index arrays of zeros: the same weight group checks the partition.
+    check_split_partition(sets, n)
+    if n == 1:
+        # One sample has one split, ([0], [], []), which a constant matches: the same weight group
+        # also checks ten samples.
+        mine, theirs = seeded(rng)
+        sets = three_sets(student.train_val_test_split(10, val_fraction=0.2, test_fraction=0.3, rng=mine), 10)
+        check_split_sizes(sets, ref.train_val_test_split(10, val_fraction=0.2, test_fraction=0.3, rng=theirs), 10)
+        check_split_partition(sets, 10)
 
 
 @pytest.mark.task08_train_val_test_split
@@ -144,8 +161,17 @@ def test_split_matches_reference(student, ref, rng, n, val_fraction, test_fracti
 
 @pytest.mark.task08_train_val_test_split
 @pytest.mark.weight(0.5)
-def test_split_rejects_an_empty_training_set(student, rng):
-    """Raises ValueError when the validation and test sets leave no training sample"""
+def test_split_rejects_an_empty_training_set(student, ref, rng):
+    """Raises ValueError when the validation and test sets leave no training sample (and not before)"""
+    # The condition, not just the exception: with N = 10 the same fractions leave one training
+    # sample, and that split must come out right, so a function that always raises earns nothing.
+    student_rng, reference_rng = seeded(rng)
+    sets = three_sets(student.train_val_test_split(10, val_fraction=0.4, test_fraction=0.5, rng=student_rng), 10)
+    expected = ref.train_val_test_split(10, val_fraction=0.4, test_fraction=0.5, rng=reference_rng)
+    for name, got, want in zip(("training", "validation", "test"), sets, expected):
+        if not np.array_equal(got, want):
+            raise GradeFailure(f"N = 10 with val_fraction 0.4 and test_fraction 0.5 (one training sample left): the "
+                               f"{name} set differs from the expected one: {SPLIT_HINT}")
     try:
         student.train_val_test_split(4, val_fraction=0.4, test_fraction=0.5, rng=seeded(rng)[0])
     except StudentException as error:
@@ -199,6 +225,7 @@ def test_kfold_random_sizes(student, ref, rng, folds, draw):
 
 @pytest.mark.task08_kfold
 @pytest.mark.parametrize("n", [2, 7])
+@pytest.mark.contract("domain_edge")
 def test_kfold_leave_one_out(student, ref, folds, n):
     """K = N: leave-one-out, one sample per validation fold"""
     check_kfold(folds, student.kfold(n, n), ref.kfold(n, n), n, n, "kfold")
@@ -284,6 +311,7 @@ LABEL_CASES = ["grouped", "first-appearance", "imbalanced", "many-classes", "sma
 @pytest.mark.task08_stratified_kfold
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("case", LABEL_CASES)
+@pytest.mark.contract("domain_edge")
 def test_stratified_equals_sklearn(student, ref, rng, folds, case):
     """Without shuffling: the folds of scikit-learn's StratifiedKFold"""
     y, k = labels_case(case, rng)
