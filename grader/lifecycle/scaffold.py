@@ -108,6 +108,15 @@ def test_{EXAMPLE_FUNCTION}(student, ref, rng, expect, shape):
     out, _ = returned(student.{EXAMPLE_FUNCTION}(x), "{EXAMPLE_FUNCTION}", "out, cache")
     expected, _ = ref.{EXAMPLE_FUNCTION}(x)
     expect(out, expected, name="out")
+
+
+@pytest.mark.{marker}
+@pytest.mark.contract("domain_edge")  # the contract-coverage rule: docs/internals.md
+def test_{EXAMPLE_FUNCTION}_at_the_edges(student, ref, expect):
+    """A single element at the kink, values far out on both sides, and all negative."""
+    for x in (np.zeros(1), np.array([-1e300, 1e300]), -np.ones((2, 3))):
+        out, _ = returned(student.{EXAMPLE_FUNCTION}(x), "{EXAMPLE_FUNCTION}", "out, cache")
+        expect(out, ref.{EXAMPLE_FUNCTION}(x)[0], name="out")
 '''
 
 

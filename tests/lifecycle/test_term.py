@@ -15,11 +15,14 @@ import nbformat
 import pytest
 
 from grader import commands
+from grader.config import load_course
 from grader.lifecycle.commands import release
 from tests.lifecycle.helpers import write_roster, write_zip
 
 ROOT = Path(__file__).resolve().parents[2]
-SLUG = "09_attention"
+# `course new` numbers a new assignment after the course's last one.
+NEXT = max(int(a.slug[:2]) for a in load_course(ROOT / "course.toml").assignments) + 1
+SLUG = f"{NEXT:02d}_attention"
 COURSE = Path(sys.executable).parent / "course"
 LATE_POLICY = "\n[grading.late]\ngrace_minutes = 10\npenalty_percent = 10\nper = \"day\"\nmax_penalty_percent = 50\n"
 ROSTER = """student_id,name,canvas_id,sis_user_id,sis_login_id,section,extension_days
@@ -66,10 +69,11 @@ def test_new_then_build_and_selftest_pass_at_once(course_copy):
     build = run("build", SLUG, "--out", "out/build", cwd=course_copy)
     assert build.returncode == 0, build.stderr
     outcomes = commands.selftest(assignments=[SLUG], config=course_copy / "course.toml", jobs=1)
-    assert [o.case.name.split(":")[0] for o in outcomes] == ["reference", "release", "mutant", "alternative"]
+    assert [o.case.name.split(":")[0] for o in outcomes] == ["reference", "release", "mutant", "alternative",
+                                                             "fake", "fake", "fake", "fake", "contract", "contract"]
     assert all(o.ok for o in outcomes), [o.reasons for o in outcomes]
-    again = run("new", "09_other", cwd=course_copy)
-    assert again.returncode == 2 and "already used by 09_attention" in again.stderr
+    again = run("new", f"{NEXT:02d}_other", cwd=course_copy)
+    assert again.returncode == 2 and f"already used by {SLUG}" in again.stderr
     bad = run("new", "Bad Name!", cwd=course_copy)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
@@ -94,9 +98,9 @@ def test_a_term(course_copy, tmp_path):
     on_time = due.replace(hour=12)
     day_late = datetime(2026, 12, 1, 23, 0, tzinfo=timezone.utc)  # 24 h 1 min late: two started days
     download = write_zip(tmp_path / "submissions.zip", {
-        "lovelaceada_123_501_09_attention.ipynb": (student_notebook(first, ANSWERS["ada"]), on_time),
-        "hoppergrace_LATE_456_502_09 attention (Kopie 1)-1.ipynb": (student_notebook(first, ANSWERS["grace"]), day_late),
-        "turingalan_LATE_789_503_09_attention.ipynb": (student_notebook(first, ANSWERS["alan"]), day_late),
+        f"lovelaceada_123_501_{SLUG}.ipynb": (student_notebook(first, ANSWERS["ada"]), on_time),
+        f"hoppergrace_LATE_456_502_{NEXT:02d} attention (Kopie 1)-1.ipynb": (student_notebook(first, ANSWERS["grace"]), day_late),
+        f"turingalan_LATE_789_503_{SLUG}.ipynb": (student_notebook(first, ANSWERS["alan"]), day_late),
         "turingalan_LATE_789_503_scratch.txt": (b"notes", day_late),
     })
     roster = write_roster(tmp_path, ROSTER)
@@ -116,7 +120,7 @@ def test_a_term(course_copy, tmp_path):
     assert all(r["extra"]["development_secret"] is True for r in records.values())
     feedback = (course_copy / "grades" / SLUG / "alan" / "feedback.md").read_text()
     assert "**Late work:** Submitted 2026-12-01 23:00 UTC, 24.02 h after the deadline: late penalty 20%" in feedback
-    assert "alan,09_attention,0.8,1,graded" in (course_copy / "grades" / SLUG / "gradebook.csv").read_text()
+    assert f"alan,{SLUG},0.8,1,graded" in (course_copy / "grades" / SLUG / "gradebook.csv").read_text()
     # export for Canvas: the final scores
     exported = run("export", SLUG, "--format", "canvas", "--roster", str(roster), "--grades", "grades", cwd=course_copy)
     assert exported.returncode == 0, exported.stderr

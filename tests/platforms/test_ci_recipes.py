@@ -79,7 +79,7 @@ def test_course_checking_recipe(tmp_path):
     result = _run(recipes()["gitlab:check-course"], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "build" / "autograder" / SLUG / "autograder.zip").exists()
-    assert "4 of 4 cases graded as expected" in result.stdout
+    assert re.search(r"\b(\d+) of \1 cases graded as expected", result.stdout), result.stdout
     # a mutant the suite cannot catch fails the pipeline
     mutant = tmp_path / "assignments" / SLUG / "selftest" / "mutants" / "not_a_bug.py"
     mutant.write_text("# selftest: mutant\n# description: the reference itself\n# expect-lose: relu_forward\n")
