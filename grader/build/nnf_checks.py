@@ -10,6 +10,11 @@ Each check runs your code on fixed inputs and prints exactly one line:
     check_outputs(name, fn)                           fn on stored inputs vs stored outputs
     check_backward(name, forward_fn, backward_fn)     your forward, then your backward on a stored dout
     check_gradients(forward_fn, backward_fn, *args, **kwargs)   your backward vs central differences
+    check_close(name, compute, expected)              compute() -> {label: value} vs literal values
+    report(name, body)                                any other check: body() returns the PASS message
+                                                      or raises CheckFailed(reason)
+    expect_close(label, got, want)                    CheckFailed unless got matches want
+    show_progress(points)                             every check again, one table: where you stand
     skip_if_not_implemented()                         a ``with`` block for experiments
 
 The inputs and expected outputs are in ``expected.npz`` next to this file. A PASS here is a
@@ -30,6 +35,10 @@ import numpy as np
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _STORE: dict = {}
+_RERUN: dict = {}
+"""check name -> how to run it again (for show_progress), in the order the checks first ran."""
+_SINK: list = []
+"""While show_progress re-runs the checks, their lines go here instead of to the notebook."""
 
 
 def _load() -> tuple[dict, dict]:
@@ -70,6 +79,10 @@ def _tolerance(kind: str) -> tuple[float, float]:
 
 class _Stop(Exception):
     """Ends a check early; its message is the line to print."""
+
+
+class CheckFailed(_Stop):
+    """Raise it in a ``report`` body: its message is the reason printed after FAIL."""
 
 
 def _where(index) -> str:
@@ -162,15 +175,35 @@ def _mutated(names: list[str], before: list, after: list) -> None:
 
 
 def _say(line: str) -> None:
+    if _SINK:
+        _SINK[-1].append(line)
+        return
     # One write per line (print writes the newline separately), so a notebook never shows a
     # verdict split across two outputs.
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 
+def _fresh(fn):
+    """The function now bound to fn's name where it was defined: a re-run uses the student's
+    latest definition, not the one that existed when the check cell ran."""
+    name = getattr(fn, "__qualname__", "")
+    namespace = getattr(fn, "__globals__", None)
+    if not name.isidentifier() or not isinstance(namespace, dict):
+        return fn
+    current = namespace.get(name)
+    return current if callable(current) else fn
+
+
+def _remember(name: str, check, *args, **kwargs) -> None:
+    _RERUN[name] = lambda: check(*[_fresh(a) if callable(a) else a for a in args], **kwargs)
+
+
 def _verdict(name: str, body) -> None:
     try:
         message = body()
+    except NotImplementedError:  # raised in a report body, outside _run
+        _say(f"NOT IMPLEMENTED YET {name}")
     except _Stop as stop:
         text = str(stop)
         known = ("NOT IMPLEMENTED YET", "ERROR ")
@@ -190,6 +223,7 @@ def _summary(labels: list[str], errors: list[float], warning: str | None) -> str
 
 def check_outputs(name: str, fn) -> None:
     """Run ``fn`` on the stored inputs of ``name`` and compare with the stored outputs."""
+    _remember(name, check_outputs, name, fn)
 
     def body() -> str:
         entry = _stored(name)
@@ -209,6 +243,7 @@ def check_outputs(name: str, fn) -> None:
 def check_backward(name: str, forward_fn, backward_fn) -> None:
     """Run your forward on the stored inputs, then your backward on the stored ``dout``; compare
     the gradients with the stored ones."""
+    _remember(name, check_backward, name, forward_fn, backward_fn)
 
     def body() -> str:
         entry = _stored(name)
@@ -263,6 +298,7 @@ def check_gradients(forward_fn, backward_fn, *args, **kwargs) -> None:
     Passes when max |analytic - numeric| <= 1e-6 * max(1, largest gradient entry).
     """
     name = getattr(backward_fn, "__name__", "backward")
+    _remember(f"{name} (central differences)", check_gradients, forward_fn, backward_fn, *args, **kwargs)
 
     def body() -> str:
         call_args, call_kwargs = list(args), dict(kwargs)
@@ -302,10 +338,172 @@ def check_gradients(forward_fn, backward_fn, *args, **kwargs) -> None:
     _verdict(name, body)
 
 
+def report(name: str, body) -> None:
+    """Run ``body()`` and print one line: PASS with the message it returns, FAIL with the reason
+    of the ``CheckFailed`` it raises, NOT IMPLEMENTED YET, or ERROR for any other exception."""
+    _remember(name, report, name, body)
+
+    def guarded() -> str:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                message = body()
+        except (_Stop, NotImplementedError):
+            raise
+        except Exception as exc:  # a check reports, it never raises
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+            place = f" (line {frames[-1].lineno} in {frames[-1].name})" if frames else ""
+            raise _Stop(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}{place}") from None
+        numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if numeric:
+            raise CheckFailed(f"the values are right but numpy warned '{numeric[0].message}': "
+                              f"use a numerically stable formula")
+        return message
+
+    _verdict(name, guarded)
+
+
+def _leaf(want) -> bool:
+    """A literal compared as one array (numbers, or a rectangular nest of lists of numbers)."""
+    if isinstance(want, dict):
+        return False
+    try:
+        return np.asarray(want).dtype.kind in "biuf"
+    except ValueError:  # ragged
+        return False
+
+
+def expect_close(label: str, got, want, *, rtol: float = 1e-6, atol: float = 1e-8,
+                 mistakes: dict | None = None) -> None:
+    """``CheckFailed`` naming the first place where ``got`` differs from ``want``: dicts key by key,
+    lists item by item, arrays within |got - want| <= atol + rtol |want|, integer literals exactly
+    as integers. ``mistakes`` ({description: the output of that mistake}) turns a match with a
+    known wrong answer into its description."""
+    if want is None:
+        if got is not None:
+            raise CheckFailed(f"{label} is a {type(got).__name__}, expected None")
+        return
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            raise CheckFailed(f"{label} is a {type(got).__name__}, expected a dict")
+        if sorted(map(str, got)) != sorted(map(str, want)):
+            raise CheckFailed(f"{label} has the keys {sorted(got, key=str)}, expected {sorted(want, key=str)}")
+        for key in want:
+            expect_close(f"{label}[{key!r}]", got[key], want[key], rtol=rtol, atol=atol)
+        return
+    if not _leaf(want):
+        if not isinstance(got, (list, tuple)):
+            raise CheckFailed(f"{label} is a {type(got).__name__}, expected a list or tuple of {len(want)} items")
+        if len(got) != len(want):
+            raise CheckFailed(f"{label} has {len(got)} items, expected {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            expect_close(f"{label}[{i}]", g, w, rtol=rtol, atol=atol)
+        return
+    expected = np.asarray(want)
+    value = _as_array(label, got, expected.shape)
+    if value.shape != expected.shape:
+        raise CheckFailed(f"{label} has the wrong shape: got {value.shape}, expected {expected.shape}")
+    if expected.dtype.kind in "iu" and value.size and value.dtype.kind == "f" and not isinstance(want, np.ndarray):
+        raise CheckFailed(f"{label} holds floats, expected integers (e.g. int64 indices)")
+    close = np.isclose(value.astype(np.float64), expected, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return
+    for mistake, wrong in (mistakes or {}).items():
+        if wrong is not None and np.shape(wrong) == value.shape and np.allclose(value, wrong, rtol=rtol, atol=atol):
+            raise CheckFailed(f"{label} matches a known mistake: {mistake}")
+    if expected.size <= 8:
+        shown = value.tolist() if value.ndim else value.item()
+        raise CheckFailed(f"{label} is {shown}, expected {expected.tolist() if expected.ndim else expected.item()}")
+    error = np.where(np.isnan(value), np.inf, np.abs(value - expected))
+    index = np.unravel_index(int(np.argmax(np.where(close, -1.0, error))), value.shape)
+    raise CheckFailed(f"{label} is wrong at {int((~close).sum())} of {value.size} entries, e.g. at index "
+                      f"{_where(index)}: got {value[index] + 0.0:.9g}, expected {expected[index] + 0.0:.9g}")
+
+
+def check_close(name: str, compute, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Run ``compute()`` (your function on fixed inputs, returning {label: value}) and compare each
+    value with ``expected[label]`` (see ``expect_close``). Prints one line."""
+
+    def body() -> str:
+        got = compute()
+        if not isinstance(got, dict):
+            raise CheckFailed(f"expected a dict of results, got {type(got).__name__}")
+        for label, want in expected.items():
+            if label not in got:
+                raise CheckFailed(f"no {label} in the result (keys: {', '.join(map(str, got))})")
+            expect_close(label, got[label], want, rtol=rtol, atol=atol)
+        return f"{', '.join(expected)} as expected"
+
+    report(name, body)
+
+
+def _task_of(check: str, tasks) -> str | None:
+    """The task a check belongs to: its name, or the longest task name it starts with followed by
+    a space or a bracket ("sgd(lr=0.1)", "sigmoid_backward (central differences)")."""
+    found = [t for t in tasks if check == t or check.startswith((t + " ", t + "("))]
+    return max(found, key=len) if found else None
+
+
+def show_progress(points: dict) -> None:
+    """Run every check that has run in this notebook again (with your latest definitions) and
+    print one table: task, points, PASS / FAIL (first reason) / NOT IMPLEMENTED."""
+    lines: dict[str, list[str]] = {task: [] for task in points}
+    _SINK.append([])
+    try:
+        for name, rerun in list(_RERUN.items()):
+            task = _task_of(name, points)
+            if task is None:
+                continue
+            _SINK[-1].clear()
+            try:
+                rerun()
+            except Exception as exc:  # a check reports, it never raises; be sure of it here too
+                _SINK[-1].append(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}")
+            lines[task].extend(_SINK[-1])
+    finally:
+        _SINK.pop()
+    rows, passed, earned = [], 0, 0.0
+    for task, found in lines.items():
+        failures = [line for line in found if line.startswith(("FAIL", "ERROR"))]
+        if not found:
+            verdict = "NOT CHECKED: run its check cell"
+        elif any(line.startswith("NOT IMPLEMENTED") for line in found):
+            verdict = "NOT IMPLEMENTED"
+        elif failures:
+            verdict = "FAIL: " + _one_line(failures[0].partition(": ")[2], 90)
+        else:
+            verdict, passed, earned = "PASS", passed + 1, earned + points[task]
+        rows.append((task, f"{points[task]:g}", verdict))
+    width = max([len("task"), *(len(task) for task, _, _ in rows)])
+    table = [f"{'task':<{width}}  points  visible checks", f"{'-' * width}  ------  {'-' * 30}"]
+    table += [f"{task:<{width}}  {shown:>6}  {verdict}" for task, shown, verdict in rows]
+    total = sum(points.values())
+    table += ["", f"Visible checks pass for {passed} of {len(rows)} tasks ({earned:g} of {total:g} points).",
+              "A PASS is a good sign, not a grade: hidden tests with other inputs decide your grade."]
+    _say("\n".join(table))
+
+
+def _close_figures() -> None:
+    """Drop the figures an interrupted experiment opened, so no empty axes are shown."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
 @contextlib.contextmanager
 def skip_if_not_implemented():
-    """``with skip_if_not_implemented(): ...`` runs an experiment, or says it waits for a stub."""
+    """``with skip_if_not_implemented(): ...`` runs an experiment, or says in one line what to
+    implement (or fix) first; it never stops the notebook."""
     try:
         yield
     except NotImplementedError as exc:
-        _say(f"SKIPPED this experiment for now: {_one_line(exc) or 'a function is not implemented yet'}")
+        _close_figures()
+        reason = _one_line(exc).partition(": ")[2] or _one_line(exc) or "a function is not implemented yet"
+        _say(f"SKIPPED this experiment for now: {reason} first")
+    except Exception as exc:  # a wrong return structure, a shape error...: say where, do not stop Run All
+        _close_figures()
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+        inside = next((f.name for f in reversed(frames) if f.name not in ("<module>", "<lambda>")), None)
+        place = f" in {inside}" if inside else ""
+        _say(f"SKIPPED this experiment: it stopped with {type(exc).__name__}{place}: {_one_line(exc, 160)}; "
+             f"make that function pass its checks first")
