@@ -475,12 +475,14 @@ def descend(rule, grad, w0, steps, **hyper):
 
 
 def try_descend(name, rule, grad, w0, steps, waiting, **hyper):
-    """descend(...), or None (and the name noted in `waiting`) while the rule is a stub."""
+    """descend(...), or None (and the name noted in `waiting`) while the rule is a stub or fails."""
     try:
         return descend(rule, grad, w0, steps, **hyper)
     except NotImplementedError:
         waiting.append(name)
-        return None
+    except Exception as exc:  # a wrong return structure: note it, plot the others
+        waiting.append(f"{name} (fails with {type(exc).__name__}: run its check)")
+    return None
 
 
 quadratic_runs = {

@@ -498,8 +498,8 @@ def skip_if_not_implemented():
         yield
     except NotImplementedError as exc:
         _close_figures()
-        reason = _one_line(exc).partition(": ")[2] or _one_line(exc) or "a function is not implemented yet"
-        _say(f"SKIPPED this experiment for now: {reason} first")
+        reason = _one_line(exc).partition(": ")[2] or _one_line(exc) or "implement the functions above"
+        _say(f"SKIPPED this experiment for now: {reason}{' first' if reason.startswith('implement ') else ''}")
     except Exception as exc:  # a wrong return structure, a shape error...: say where, do not stop Run All
         _close_figures()
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
