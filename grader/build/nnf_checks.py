@@ -102,27 +102,27 @@ def _run(name: str, fn, args: list, kwargs: dict, *, needs: str | None = None):
             result = fn(*args, **kwargs)
     except NotImplementedError:
         later = f": implement {needs} first" if needs else ""
-        raise _Stop(f"NOT IMPLEMENTED YET {name}{later}") from None
+        raise CheckFailed(f"NOT IMPLEMENTED YET {name}{later}") from None
     except Exception as exc:  # a check reports, it never raises
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
         place = f" (line {frames[-1].lineno} in {frames[-1].name})" if frames else ""
-        raise _Stop(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}{place}") from None
+        raise CheckFailed(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}{place}") from None
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     return result, (str(numeric[0].message) if numeric else None)
 
 
 def _as_array(label: str, value, shape: tuple | None = None) -> np.ndarray:
     if value is None:
-        raise _Stop(f"{label} is None (a missing return statement?)")
+        raise CheckFailed(f"{label} is None (a missing return statement?)")
     if isinstance(value, (tuple, dict)):
         wanted = "a single number" if shape == () else "an array" + (f" of shape {shape}" if shape else "")
-        raise _Stop(f"{label} is a {type(value).__name__}, expected {wanted}")
+        raise CheckFailed(f"{label} is a {type(value).__name__}, expected {wanted}")
     try:
         array = np.asarray(value)
     except ValueError:
-        raise _Stop(f"{label} is not a rectangular array of numbers") from None
+        raise CheckFailed(f"{label} is not a rectangular array of numbers") from None
     if array.dtype.kind not in "biuf":
-        raise _Stop(f"{label} has dtype {array.dtype}, expected numbers")
+        raise CheckFailed(f"{label} has dtype {array.dtype}, expected numbers")
     return array
 
 
@@ -130,13 +130,13 @@ def _compare(label: str, value, expected: np.ndarray, kind: str) -> float:
     """Max abs error of one output; _Stop with the reason when it does not match."""
     got = _as_array(label, value, expected.shape)
     if got.shape != expected.shape:
-        raise _Stop(f"{label} has the wrong shape: got {got.shape}, expected {expected.shape}")
+        raise CheckFailed(f"{label} has the wrong shape: got {got.shape}, expected {expected.shape}")
     if got.size == 0:
         return 0.0
     broken = ~np.isfinite(got) & np.isfinite(expected)
     if broken.any():
         index = np.unravel_index(int(np.argmax(broken)), got.shape)
-        raise _Stop(f"{label} is {got[index]} at index {_where(index)} (expected {expected[index]:.6g}): "
+        raise CheckFailed(f"{label} is {got[index]} at index {_where(index)} (expected {expected[index]:.6g}): "
                     f"{int(broken.sum())} non-finite entries, an overflow? Use a numerically stable formula")
     rtol, atol = _tolerance(kind)
     error = np.abs(got.astype(np.float64) - expected)
@@ -144,7 +144,7 @@ def _compare(label: str, value, expected: np.ndarray, kind: str) -> float:
     wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if wrong.any():
         index = np.unravel_index(int(np.argmax(np.where(wrong, error, -1.0))), got.shape)
-        raise _Stop(f"{label} is wrong at {int(wrong.sum())} of {got.size} entries: max abs error "
+        raise CheckFailed(f"{label} is wrong at {int(wrong.sum())} of {got.size} entries: max abs error "
                     f"{error[index]:.3g} at index {_where(index)} (got {got[index] + 0.0:.6g}, "
                     f"expected {expected[index] + 0.0:.6g})")
     return float(error.max())
@@ -156,13 +156,13 @@ def _outputs(label_keys: list, result, layout: str) -> list:
     if layout == "pair":
         if not (isinstance(result, tuple) and len(result) == 2):
             got = f"a tuple of {len(result)} items" if isinstance(result, tuple) else type(result).__name__
-            raise _Stop(f"should return (out, cache), a tuple of 2 items; got {got}")
+            raise CheckFailed(f"should return (out, cache), a tuple of 2 items; got {got}")
         return [result[0]]
     if layout == "tuple":
         if not (isinstance(result, tuple) and len(result) == count):
             got = f"a tuple of {len(result)} items" if isinstance(result, tuple) else type(result).__name__
             names = ", ".join(label for label, _ in label_keys)
-            raise _Stop(f"should return a tuple of {count} items ({names}); got {got}")
+            raise CheckFailed(f"should return a tuple of {count} items ({names}); got {got}")
         return list(result)
     return [result]
 
@@ -170,7 +170,7 @@ def _outputs(label_keys: list, result, layout: str) -> list:
 def _mutated(names: list[str], before: list, after: list) -> None:
     for arg_name, old, new in zip(names, before, after):
         if isinstance(old, np.ndarray) and not np.array_equal(old, new, equal_nan=True):
-            raise _Stop(f"changed its input {arg_name} in place; work on a copy (e.g. x.copy()) "
+            raise CheckFailed(f"changed its input {arg_name} in place; work on a copy (e.g. x.copy()) "
                         f"or build a new array (np.where, np.maximum, ...)")
 
 
@@ -216,7 +216,7 @@ def _verdict(name: str, body) -> None:
 
 def _summary(labels: list[str], errors: list[float], warning: str | None) -> str:
     if warning:
-        raise _Stop(f"the values are right but numpy warned '{warning}': use a numerically stable formula")
+        raise CheckFailed(f"the values are right but numpy warned '{warning}': use a numerically stable formula")
     shown = ", ".join(labels)
     return f"{shown} match{'es' if len(labels) == 1 else ''} the expected values (max abs error {max(errors):.1e})"
 
@@ -251,7 +251,7 @@ def check_backward(name: str, forward_fn, backward_fn) -> None:
         args, kwargs = _inputs(entry)
         pair, _ = _run(name, forward_fn, args, kwargs, needs=entry["forward"])
         if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise _Stop(f"{entry['forward']} should return (out, cache), a tuple of 2 items")
+            raise CheckFailed(f"{entry['forward']} should return (out, cache), a tuple of 2 items")
         dout = np.array(arrays[entry["dout"]], copy=True)
         grads, warning = _run(name, backward_fn, [dout, pair[1]], {})
         outputs = _outputs(entry["outputs"], grads, entry["layout"])
@@ -308,7 +308,7 @@ def check_gradients(forward_fn, backward_fn, *args, **kwargs) -> None:
         forward_name = getattr(forward_fn, "__name__", "forward")
         pair, _ = _run(name, forward_fn, call_args, call_kwargs, needs=forward_name)
         if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise _Stop(f"{forward_name} should return (out, cache), a tuple of 2 items")
+            raise CheckFailed(f"{forward_name} should return (out, cache), a tuple of 2 items")
         out = _as_array("the output of " + forward_name, pair[0])
         dout = np.random.default_rng(0).standard_normal(out.shape)
         grads, _ = _run(name, backward_fn, [dout, pair[1]], {})
@@ -316,7 +316,7 @@ def check_gradients(forward_fn, backward_fn, *args, **kwargs) -> None:
         positions = _array_positions(forward_fn, call_args)
         if len(grads) < len(positions):
             wanted = ", ".join("d" + label for _, label in positions)
-            raise _Stop(f"returned {len(grads)} gradient(s), expected {len(positions)} ({wanted})")
+            raise CheckFailed(f"returned {len(grads)} gradient(s), expected {len(positions)} ({wanted})")
         report = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -324,13 +324,13 @@ def check_gradients(forward_fn, backward_fn, *args, **kwargs) -> None:
                 numeric = _central_differences(forward_fn, call_args, call_kwargs, position, dout)
                 got = _as_array("d" + label, analytic, numeric.shape)
                 if got.shape != numeric.shape:
-                    raise _Stop(f"d{label} has the wrong shape: got {got.shape}, expected {numeric.shape}")
+                    raise CheckFailed(f"d{label} has the wrong shape: got {got.shape}, expected {numeric.shape}")
                 gap = np.abs(got - numeric)
                 scale = max(1.0, float(np.max(np.abs(numeric), initial=0.0)))
                 worst = np.unravel_index(int(np.argmax(gap)), gap.shape) if gap.size else ()
                 error = float(gap[worst]) / scale if gap.size else 0.0
                 if not np.isfinite(error) or error > 1e-6:
-                    raise _Stop(f"d{label} disagrees with central differences: error {error:.2g} at index "
+                    raise CheckFailed(f"d{label} disagrees with central differences: error {error:.2g} at index "
                                 f"{_where(worst)} (yours {got[worst]:.6g}, numeric {numeric[worst]:.6g})")
                 report.append(f"d{label} error {error:.1e}")
         return "gradients match central differences (" + ", ".join(report) + ")"
@@ -353,7 +353,7 @@ def report(name: str, body) -> None:
         except Exception as exc:  # a check reports, it never raises
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
             place = f" (line {frames[-1].lineno} in {frames[-1].name})" if frames else ""
-            raise _Stop(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}{place}") from None
+            raise CheckFailed(f"ERROR {name}: {type(exc).__name__}: {_one_line(exc)}{place}") from None
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
         if numeric:
             raise CheckFailed(f"the values are right but numpy warned '{numeric[0].message}': "

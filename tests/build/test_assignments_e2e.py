@@ -77,12 +77,34 @@ def executed(built):
     return get
 
 
+def _text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
 def _check_lines(nb) -> list[str]:
+    """The lines of the visible checks (not of the environment and progress cells the build adds)."""
     lines = []
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata["nnf"]["kind"] == "check":
-            lines += "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream").splitlines()
+        if cell.cell_type == "code" and cell.metadata["nnf"]["kind"] == "check" and "role" not in cell.metadata["nnf"]:
+            lines += _text(cell).splitlines()
     return lines
+
+
+def _role(nb, role: str) -> str:
+    (cell,) = [c for c in nb.cells if c.get("metadata", {}).get("nnf", {}).get("role") == role and c.cell_type == "code"]
+    return _text(cell)
+
+
+def _progress_rows(nb, slug) -> dict[str, str]:
+    lines = _role(nb, "progress").splitlines()
+    names = [t.name for t in _tasks(slug)]
+    return {line.split()[0]: line.split(None, 2)[2] for line in lines if line.split() and line.split()[0] in names}
+
+
+def _figure_reprs(nb) -> list[str]:
+    """``<Figure size ... with 0 Axes>`` shown as text: a figure that was never drawn."""
+    return [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if o.get("data", {}).get("text/plain", "").startswith("<Figure") and "image/png" not in o["data"]]
 
 
 def _errors(nb) -> list[str]:
@@ -123,6 +145,9 @@ def test_solution_notebook_runs_with_every_check_passing(executed, slug):
     lines = _check_lines(nb)
     assert len(lines) >= len(_tasks(slug)), "every graded function has at least one visible check"
     assert [line for line in lines if not line.startswith("PASS ")] == []
+    assert _role(nb, "environment").startswith("Environment OK: ")
+    assert _progress_rows(nb, slug) == {t.name: "PASS" for t in _tasks(slug)}
+    assert _figure_reprs(nb) == []
     assert seconds < NOTEBOOK_SECONDS
 
 
@@ -133,6 +158,9 @@ def test_release_notebook_runs_with_stubs(executed, slug):
     assert _errors(nb) == []
     lines = _check_lines(nb)
     assert lines and all(line.startswith("NOT IMPLEMENTED YET ") for line in lines), lines
+    assert _role(nb, "environment").startswith("Environment OK: ")
+    assert _progress_rows(nb, slug) == {t.name: "NOT IMPLEMENTED" for t in _tasks(slug)}
+    assert _figure_reprs(nb) == []
 
 
 @pytest.mark.slow
