@@ -8,7 +8,6 @@ IMPLEMENTED), then says that hidden tests decide the grade.
 from __future__ import annotations
 
 import copy
-import textwrap
 from collections.abc import Sequence
 
 from nbformat import NotebookNode
@@ -17,6 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from grader.build.tasks import Task
 
 ROLE = "progress"
+WIDTH = 100
+INDENT = " " * len("show_progress({")
 HEADING = ("## Your progress\n\n"
            "Run this last cell at any time: it runs every visible check again, with your latest code, and "
            "lists each graded function with its points. A PASS here is a good sign, not a grade: the "
@@ -25,10 +26,18 @@ HEADING = ("## Your progress\n\n"
 
 def progress_source(tasks: Sequence[Task]) -> str:
     """``from nnf_checks import show_progress`` and the call with each task's points."""
-    points = ", ".join(f'"{task.name}": {task.points:g}' for task in tasks)
-    call = textwrap.fill("show_progress({" + points + "})", width=100, subsequent_indent="              ",
-                         break_long_words=False, break_on_hyphens=False)
-    return f"from nnf_checks import show_progress\n\n{call}"
+    entries = [f'"{task.name}": {task.points:g}' for task in tasks]
+    lines, line = [], "show_progress({"
+    for number, entry in enumerate(entries):
+        piece = entry + ("," if number < len(entries) - 1 else "})")
+        if len(line) + 1 + len(piece) > WIDTH and not line.endswith("{"):
+            lines.append(line)
+            line = INDENT + piece
+        else:
+            line += ("" if line.endswith("{") else " ") + piece
+    if not entries:
+        line += "})"
+    return "from nnf_checks import show_progress\n\n" + "\n".join([*lines, line])
 
 
 def add_progress_cell(nb: NotebookNode, tasks: Sequence[Task]) -> NotebookNode:

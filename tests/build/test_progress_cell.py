@@ -20,6 +20,9 @@ def test_progress_cell_closes_the_notebook_with_every_task_and_its_points(toy_ce
     assert eval(call.replace("show_progress", "dict")) == {t.name: t.points for t in toy_tasks}
 
 
-def test_long_calls_wrap_at_100_columns(toy_tasks):
+def test_long_calls_wrap_at_100_columns_between_entries(toy_tasks):
     many = list(toy_tasks) * 8
-    assert all(len(line) <= 100 for line in progress_source(many).splitlines())
+    source = progress_source(many)
+    assert all(len(line) <= 100 for line in source.splitlines())
+    for task in toy_tasks:
+        assert source.count(f'"{task.name}": {task.points:g}') == 8
