@@ -49,9 +49,7 @@ import math
 import numpy as np
 
 # %% check=true
-import copy
-
-from nnf_checks import CheckFailed, check_outputs, expect_close, report, skip_if_not_implemented
+from nnf_checks import check_clip_grad_norm, check_outputs, check_update_rule, skip_if_not_implemented
 
 W0 = np.array([[0.5, -1.0], [2.0, 0.25]])
 CLIP_GRADS = [np.array([[3.0, -4.0, 1.0], [0.0, 2.0, -1.0]]), np.array([0.5, -2.0, 1.5])]
@@ -63,50 +61,12 @@ def fixed_gradient(step):
 
 
 def check_rule(rule, *, keys, expected, **hyper):
-    """Run `rule` from W0 for len(expected) steps on fixed_gradient(1), (2), ..., passing back the
-    state it returns; row k of `expected` is w after step k. The final state must have `keys`."""
-
-    def body():
-        w, state = W0.copy(), None
-        for step, row in enumerate(expected, start=1):
-            dw = fixed_gradient(step)
-            kept = copy.deepcopy((w, dw, state))
-            result = rule(w, dw, state, **hyper)
-            for name, before, after in zip(("w", "dw", "state"), kept, (w, dw, state)):
-                try:
-                    expect_close(name, after, before, rtol=0, atol=0)
-                except CheckFailed:
-                    raise CheckFailed(f"step {step} changed its input {name} in place; build new arrays "
-                                      f"and a new dict instead") from None
-            if not (isinstance(result, tuple) and len(result) == 2):
-                raise CheckFailed("should return (new_w, state), a tuple of 2 items")
-            new_w, state = result
-            hint = " (the steps before were right: check what the state carries)" if step > 1 else ""
-            expect_close(f"after step {step} of {len(expected)}{hint}, w", new_w, np.reshape(row, W0.shape))
-            w = new_w
-        found = sorted(state) if isinstance(state, dict) else type(state).__name__
-        if found != sorted(keys):
-            raise CheckFailed(f"w is right, but the state should be a dict with keys {sorted(keys)}; got {found}")
-        return f"w matches after each of {len(expected)} steps; state keys {sorted(keys)}"
-
-    report(f"{rule.__name__}({', '.join(f'{k}={v}' for k, v in hyper.items())})", body)
+    """`rule` from W0 on fixed_gradient(1), (2), ...; row k of `expected` is w after step k."""
+    check_update_rule(rule, w0=W0, gradient=fixed_gradient, expected=expected, keys=keys, **hyper)
 
 
 def check_clip(clip, max_norm, *, expected, expected_norm):
-    """clip(CLIP_GRADS, max_norm) against the expected clipped arrays and total norm."""
-
-    def body():
-        grads = [g.copy() for g in CLIP_GRADS]
-        result = clip(grads, max_norm)
-        if any(not np.array_equal(g, kept) for g, kept in zip(grads, CLIP_GRADS)):
-            raise CheckFailed("changed the gradients it was given in place; return new arrays")
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise CheckFailed("should return (clipped, total_norm), a tuple of 2 items")
-        expect_close("total_norm", result[1], expected_norm)
-        expect_close("clipped", result[0], [np.asarray(want) for want in expected])
-        return "clipped gradients and total_norm match"
-
-    report(f"clip_grad_norm(max_norm={max_norm})", body)
+    check_clip_grad_norm(clip, CLIP_GRADS, max_norm, expected=expected, expected_norm=expected_norm)
 
 
 # %% [markdown]

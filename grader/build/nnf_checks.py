@@ -11,6 +11,8 @@ Each check runs your code on fixed inputs and prints exactly one line:
     check_backward(name, forward_fn, backward_fn)     your forward, then your backward on a stored dout
     check_gradients(forward_fn, backward_fn, *args, **kwargs)   your backward vs central differences
     check_close(name, compute, expected)              compute() -> {label: value} vs literal values
+    check_update_rule(rule, w0=, gradient=, ...)      an optimizer step, several steps in a row
+    check_clip_grad_norm(clip, grads, max_norm, ...)  gradient clipping by the total norm
     report(name, body)                                any other check: body() returns the PASS message
                                                       or raises CheckFailed(reason)
     expect_close(label, got, want)                    CheckFailed unless got matches want
@@ -24,6 +26,7 @@ good sign, not a grade: the grader tries other inputs too.
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import json
 import os
@@ -435,6 +438,57 @@ def check_close(name: str, compute, expected: dict, *, rtol: float = 1e-6, atol:
         return f"{', '.join(expected)} as expected"
 
     report(name, body)
+
+
+def check_update_rule(rule, *, w0, gradient, expected, keys, **hyper) -> None:
+    """Run ``rule(w, dw, state, **hyper) -> (new_w, state)`` from ``w0`` for len(expected) steps on
+    ``gradient(1)``, ``gradient(2)``, ..., passing back the state it returns. Row k of ``expected``
+    is w after step k (entries in row-major order); the final state is a dict with ``keys``; no
+    input may change in place."""
+
+    def body() -> str:
+        w, state = np.array(w0, dtype=np.float64), None
+        for step, row in enumerate(expected, start=1):
+            dw = gradient(step)
+            kept = copy.deepcopy((w, dw, state))
+            result = rule(w, dw, state, **hyper)
+            for name, before, after in zip(("w", "dw", "state"), kept, (w, dw, state)):
+                try:
+                    expect_close(name, after, before, rtol=0, atol=0)
+                except CheckFailed:
+                    raise CheckFailed(f"step {step} changed its input {name} in place; build new arrays "
+                                      f"and a new dict instead") from None
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise CheckFailed("should return (new_w, state), a tuple of 2 items")
+            new_w, state = result
+            hint = " (the steps before were right: check what the state carries)" if step > 1 else ""
+            expect_close(f"after step {step} of {len(expected)}{hint}, w", new_w, np.reshape(row, np.shape(w0)))
+            w = new_w
+        found = sorted(state) if isinstance(state, dict) else type(state).__name__
+        if found != sorted(keys):
+            raise CheckFailed(f"w is right, but the state should be a dict with keys {sorted(keys)}; got {found}")
+        return f"w matches after each of {len(expected)} steps; state keys {sorted(keys)}"
+
+    name = getattr(rule, "__name__", "rule")
+    report(f"{name}({', '.join(f'{k}={v}' for k, v in hyper.items())})", body)
+
+
+def check_clip_grad_norm(clip, grads, max_norm, *, expected, expected_norm) -> None:
+    """``clip(grads, max_norm) -> (clipped, total_norm)`` against the expected clipped arrays and
+    total norm; the gradients it is given must not change."""
+
+    def body() -> str:
+        given = [np.array(g, copy=True) for g in grads]
+        result = clip(given, max_norm)
+        if any(not np.array_equal(g, kept) for g, kept in zip(given, grads)):
+            raise CheckFailed("changed the gradients it was given in place; return new arrays")
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise CheckFailed("should return (clipped, total_norm), a tuple of 2 items")
+        expect_close("total_norm", result[1], expected_norm)
+        expect_close("clipped", result[0], [np.asarray(want) for want in expected])
+        return "clipped gradients and total_norm match"
+
+    report(f"{getattr(clip, '__name__', 'clip')}(max_norm={max_norm})", body)
 
 
 def _task_of(check: str, tasks) -> str | None:

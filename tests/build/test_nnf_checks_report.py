@@ -102,3 +102,42 @@ def test_a_stub_shows_as_not_implemented_in_the_table(checks, capsys):
     capsys.readouterr()
     checks.show_progress({"cube_backward": 1})
     assert "cube_backward       1  NOT IMPLEMENTED" in capsys.readouterr().out
+
+
+def _sgd(w, dw, state, *, lr):
+    return w - lr * dw, {"step": (state or {"step": 0})["step"] + 1}
+
+
+def test_check_update_rule_threads_the_state_and_names_the_failing_step(checks, capsys):
+    w0, grad = np.array([1.0, 2.0]), (lambda step: np.full(2, float(step)))
+    expected = [[0.9, 1.9], [0.7, 1.7]]
+    checks.check_update_rule(_sgd, w0=w0, gradient=grad, expected=expected, keys=["step"], lr=0.1)
+    assert _line(capsys) == "PASS _sgd(lr=0.1): w matches after each of 2 steps; state keys ['step']"
+
+    def forgets(w, dw, state, *, lr):
+        return (w - lr * dw if state is None else w - 2 * lr * dw), {"step": 1}
+
+    checks.check_update_rule(forgets, w0=w0, gradient=grad, expected=expected, keys=["step"], lr=0.1)
+    assert _line(capsys).startswith("FAIL forgets(lr=0.1): after step 2 of 2 (the steps before were right: "
+                                    "check what the state carries), w is [0.5, 1.5], expected [0.7, 1.7]")
+
+    def in_place(w, dw, state, *, lr):
+        w -= lr * dw
+        return w, {"step": 1}
+
+    checks.check_update_rule(in_place, w0=w0, gradient=grad, expected=expected, keys=["step"], lr=0.1)
+    assert _line(capsys) == "FAIL in_place(lr=0.1): step 1 changed its input w in place; build new arrays " \
+                            "and a new dict instead"
+
+
+def test_check_clip_grad_norm(checks, capsys):
+    grads = [np.array([3.0, 4.0])]
+
+    def clip(gs, max_norm):
+        total = float(np.sqrt(sum(np.sum(g * g) for g in gs)))
+        return [g * min(1.0, max_norm / total) for g in gs], total
+
+    checks.check_clip_grad_norm(clip, grads, 1.0, expected=[[0.6, 0.8]], expected_norm=5.0)
+    assert _line(capsys) == "PASS clip(max_norm=1.0): clipped gradients and total_norm match"
+    checks.check_clip_grad_norm(lambda gs, m: gs, grads, 1.0, expected=[[0.6, 0.8]], expected_norm=5.0)
+    assert _line(capsys) == "FAIL <lambda>(max_norm=1.0): should return (clipped, total_norm), a tuple of 2 items"
