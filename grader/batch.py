@@ -7,21 +7,34 @@ output written from the gradebook at the end.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import multiprocessing
 import os
+import signal
+import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import faults, pool_guard
 from grader.discover import Submission, discover
-from grader.grade import AssignmentBundle, _sha256, grade_submission, suite_session_for
+from grader.grade import (
+    AssignmentBundle,
+    failure_record,
+    grade_contained,
+    submission_sha256,
+    suite_session_for,
+)
 from grader.gradebook import Gradebook
 from grader.isolation import resolve_isolation
-from grader.outputs import write_outputs
-from grader.records import SubmissionRecord, TestResult
+from grader.outputs import OutputError, write_outputs
+from grader.records import SubmissionRecord, grader_error_reason
+from grader.regrade import RegradeDiff, open_gradebook, record_regrade
 from grader.worker import leftovers
 
 
@@ -37,14 +50,45 @@ class BatchResult:
     """Students whose unchanged submission was already in the gradebook."""
     out: Path | None = None
     """The output folder."""
+    regrade: RegradeDiff | None = None
+    """What this run changed for students graded before (None: nobody was regraded)."""
+
+    @property
+    def grader_errors(self) -> list[SubmissionRecord]:
+        """Records the grader could not grade (not the students' fault): a re-run grades them again."""
+        return [r for r in self.records if r.status == "grader_error"]
+
+    @property
+    def crashed(self) -> list[SubmissionRecord]:
+        """Records of submissions that took down the process grading them (graded 0)."""
+        return [r for r in self.records if r.status == "crashed"]
+
+
+class GradingInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the batch: every finished record is in the gradebook."""
+
+    def __init__(self, signum: int, graded: int, remaining: int):
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: {graded} submission(s) graded and saved, "
+                         f"{remaining} not graded; run the same command again to finish")
+
+
+class GradebookError(ValueError):
+    """The gradebook cannot be opened or written (locked, corrupt, read-only, disk full)."""
 
 
 def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
-    """Runs in a pool process; returns JSON so nothing richer than text crosses processes."""
+    """Runs in a pool process; returns JSON so nothing richer than text crosses processes.
+    Nothing escapes it: whatever fails becomes the submission's ``grader_error`` record."""
     from grader.isolation import launcher_for
 
-    record = grade_submission(submission, bundle, secret=secret, launcher=launcher_for(isolation),
-                              suite=suite_session_for(bundle))
+    faults.inject("pool", submission.student)
+    try:
+        launcher = launcher_for(isolation)
+        record = grade_contained(submission, bundle, secret=secret, launcher=launcher, suite=suite_session_for(bundle))
+    except BaseException as error:  # noqa: BLE001 (a hidden test's SystemExit too: this process grades on)
+        record = failure_record(submission, bundle, sha=submission_sha256(submission.path),
+                                status="grader_error", reason=grader_error_reason("grading", error))
     return dataclasses.replace(record, extra={**record.extra, "isolation": isolation}).to_json()
 
 
@@ -61,68 +105,178 @@ def _check_pool(pool: ProcessPoolExecutor) -> None:
     except BrokenProcessPool as error:
         raise RuntimeError("the grading processes cannot start (see the error above); "
                            "no submission was charged for it") from error
+    pool_guard.register_resource_tracker()
+
+
+def _received(submission: Submission, bundle: AssignmentBundle, sha: str, future) -> SubmissionRecord:
+    """The record a pool job produced, or the record of how it failed."""
+    try:
+        faults.inject("result", submission.student)
+        return SubmissionRecord.from_json(future.result())
+    except BrokenProcessPool:
+        raise
+    except Exception as error:
+        return failure_record(submission, bundle, sha=sha, status="grader_error",
+                              reason=grader_error_reason("receiving the grade of", error))
 
 
 def _killed_grader_record(submission: Submission, bundle: AssignmentBundle, sha: str) -> SubmissionRecord:
     """The record of a submission that took down the grading process itself."""
-    reason = "grading was aborted while running this submission (it killed the grading process)"
-    tests = tuple(TestResult(name=f"{task}: not graded", task=task, score=0.0, max_score=points,
-                             status="crashed", output=reason) for task, points in bundle.task_points.items())
-    return SubmissionRecord(student=submission.student, assignment=bundle.slug, submission_sha256=sha,
-                            submission_file=submission.path.name, status="graded", score=0.0,
-                            max_score=bundle.max_score, tests=tests, problems=(reason,))
+    return failure_record(submission, bundle, sha=sha, status="crashed",
+                          reason="grading was aborted while running this submission (it killed the grading process)")
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its processes killed (their sandboxed workers die with them), queued jobs
+    cancelled."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interruptible():
+    """SIGTERM behaves like Ctrl-C (KeyboardInterrupt) while the batch runs; which one came is
+    kept for the exit status."""
+    received = {"signum": signal.SIGINT}
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def on_signal(signum, _frame):
+        received["signum"] = signum
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _output_lock(out: Path):
+    """One ``course grade`` at a time per output folder: a second one fails at once, in one line."""
+    lock_path = out / ".grading.lock"
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write to the output folder ({error.strerror or error})") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise GradebookError(f"{out}: another `course grade` (pid {holder}) is writing to this output folder; "
+                                 "wait for it to finish or use another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+GRADEBOOK_BUSY_SECONDS = 30.0
+"""How long a write to the gradebook waits for another process's transaction before failing."""
+
+
+def _open_gradebook(path: Path, *, dry_run: bool):
+    try:
+        return open_gradebook(path, dry_run=dry_run, busy_seconds=GRADEBOOK_BUSY_SECONDS)
+    except sqlite3.DatabaseError as error:
+        raise GradebookError(f"{path}: cannot be used as a gradebook ({error}); it was left as it is") from None
+
+
+def _put(book: Gradebook, record: SubmissionRecord) -> None:
+    try:
+        book.put(record)
+    except sqlite3.DatabaseError as error:
+        raise GradebookError(f"{book.path}: the grade of {record.student!r} could not be saved ({error}); "
+                             "every grade saved before it is kept: run the same command again to finish") from None
 
 
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
-                jobs: int | None = None, force: bool = False, isolation: str = "auto",
+                jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
                 on_progress: Callable[[str, SubmissionRecord | None], None] | None = None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
 
+    A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
+    dry_run: regrade everything, write only the regrade diff (gradebook and exports untouched).
+
     Results do not depend on ``jobs``: each record depends only on the submission, the student
-    id, the secret and the bundle.
+    id, the secret and the bundle. No submission can stop the batch: what fails while grading
+    one becomes its record (``grader_error`` or ``crashed``). What stops it is the grader's own
+    resources (``GradebookError``, ``OutputError``) or a signal (``GradingInterrupted``), each
+    after every finished record is saved.
     """
     isolation = resolve_isolation(isolation)
-    leftovers.sweep()  # folders and cgroups of graders that were killed outright
     submissions = discover([Path(p) for p in paths], bundle.slug)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    out.mkdir(parents=True, exist_ok=True)
+    leftovers.sweep()  # processes, folders and cgroups of graders that were killed outright
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the output folder ({error.strerror or error})") from None
     result = BatchResult(records=[], out=out)
-    with Gradebook(out / "gradebook.sqlite") as book:
+    with _output_lock(out), _open_gradebook(out / "gradebook.sqlite", dry_run=dry_run) as book, \
+            _interruptible() as received:
+        previous = book.records(bundle.slug)  # kept for the regrade diff, before any is replaced
         pending: dict[str, tuple[Submission, str]] = {}
         for submission in submissions:
-            sha = _sha256(submission.path)
-            if not force and book.get(submission.student, bundle.slug, sha) is not None:
+            sha = submission_sha256(submission.path)
+            known = None if (force or dry_run) else book.get(submission.student, bundle.slug, sha)
+            if known is not None and known.status != "grader_error":
                 result.skipped.append(submission.student)
                 if on_progress:
                     on_progress(submission.student, None)
                 continue
             pending[submission.student] = (submission, sha)
+        pool_guard.prepare()
         # After a submission takes down a pool process (e.g. it killed its parent), the rest are
         # graded one per pool, so the next break names its culprit exactly.
         serial = False
         context = multiprocessing.get_context("forkserver")
         # The fork server imports the grading code once; each pool then starts in
         # milliseconds instead of a third of a second (one pool per submission after a crash).
-        context.set_forkserver_preload(["grader.batch"])
+        # pool_guard first: it makes the fork server die with this process.
+        context.set_forkserver_preload(["grader.pool_guard", "grader.batch"])
         while pending:
             batch = list(pending.values())[:1] if serial else list(pending.values())
-            with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context) as pool:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context,
+                                       initializer=pool_guard.guard_pool_process)
+            try:
                 _check_pool(pool)
                 futures = {pool.submit(_grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
                 for future in as_completed(futures):
                     submission, sha = futures[future]
                     try:
-                        record = SubmissionRecord.from_json(future.result())
+                        record = _received(submission, bundle, sha, future)
                     except BrokenProcessPool:
                         if not serial:
                             serial = True
                             break
                         record = _killed_grader_record(submission, bundle, sha)
-                    book.put(record)
+                    _put(book, record)
                     pending.pop(submission.student)
                     result.graded.append(submission.student)
                     if on_progress:
                         on_progress(submission.student, record)
+            except KeyboardInterrupt:
+                _kill_pool(pool)
+                raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None
+            except BaseException:
+                _kill_pool(pool)
+                raise
+            pool.shutdown(wait=True)
         result.records = book.records(bundle.slug)
-    write_outputs(result.records, out, title=title or bundle.title)
+        if not dry_run:
+            result.records = write_outputs(result.records, out, title=title or bundle.title,
+                                           on_failure=lambda record: _put(book, record))
+    result.regrade = record_regrade(previous, result.records, result.graded, out / bundle.slug,
+                                    assignment=bundle.slug, dry_run=dry_run)
     return result

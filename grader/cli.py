@@ -6,6 +6,7 @@ Defaults are read from those functions (``__kwdefaults__``), so each is written 
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -27,6 +28,18 @@ BAD_INPUT = 2
 _BUILD = build.__kwdefaults__
 
 
+def fail_line(message: str, status: int = BAD_INPUT) -> None:
+    """``error: message`` as exactly one line on stderr, whatever the terminal's width and whatever
+    the message holds (a student's file name included), then exit with ``status``."""
+    from grader.safe_text import clean_text
+
+    text = clean_text(" ".join(message.split()), limit=2000)
+    prefix = "\x1b[31merror:\x1b[0m" if sys.stderr.isatty() else "error:"
+    sys.stderr.write(f"{prefix} {text}\n")
+    sys.stderr.flush()
+    raise typer.Exit(status)
+
+
 @app.callback()
 def _root() -> None:
     """Build, release and grade the Neural Network Foundations course."""
@@ -46,8 +59,7 @@ def build_command(
     try:
         built = build(config=config, assignments=assignments or (), out=out)
     except (ConfigError, BuildError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(BAD_INPUT) from None
+        fail_line(str(exc))
     for assignment in built:
         typer.echo(f"built {assignment.slug}: {len(assignment.files)} files")
     typer.echo(f"{len(built)} assignment(s) in {time.perf_counter() - start:.1f} s")

@@ -13,22 +13,40 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader import commands
+from grader.batch import GradebookError, GradingInterrupted
 from grader.build.errors import BuildError
-from grader.cli import BAD_INPUT, app
+from grader.cli import BAD_INPUT, app, fail_line
+from grader.commands import BadArguments
 from grader.config import ConfigError
 from grader.discover import DiscoveryError
+from grader.export.escape import terminal_text
 from grader.grade import BundleError
-from grader.isolation import ISOLATION_LEVELS
+from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
+from grader.outputs import OutputError
 from grader.worker.client import WorkerStartError
 
 _GRADE = commands.grade.__kwdefaults__
+# What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
-_USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, ValueError, WorkerStartError)
+_USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
+                GradebookError, OutputError, WorkerStartError)
+GRADER_ERRORS = 1
+"""Exit status of a batch that completed, but recorded some submissions as grader errors."""
 
 
-def _fail(error: Exception) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
-    raise typer.Exit(BAD_INPUT)
+def _fail(error: Exception, status: int = BAD_INPUT) -> None:
+    fail_line(str(error), status)
+
+
+def _summary(result) -> str:
+    line = f"outputs in {result.out / result.records[0].assignment if result.records else result.out}"
+    if result.grader_errors:
+        names = ", ".join(r.student for r in result.grader_errors[:5])
+        line += (f"; {len(result.grader_errors)} submission(s) could not be graded (grader error: {names}"
+                 f"{', ...' if len(result.grader_errors) > 5 else ''}): run the same command again to retry them")
+    if result.crashed:
+        line += f"; {len(result.crashed)} submission(s) crashed the grading process and scored 0"
+    return line
 
 
 @app.command("grade")
@@ -41,6 +59,8 @@ def grade_command(
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
     config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Regrade everything and write only the regrade "
+                                          "diff (regrade.md/.csv): gradebook and exports untouched.")] = _GRADE["dry_run"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -56,17 +76,26 @@ def grade_command(
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, on_progress=on_progress)
+                                    isolation=isolation, config=config, dry_run=dry_run, on_progress=on_progress)
     except _USER_ERRORS as error:
         _fail(error)
+    except GradingInterrupted as stop:
+        _fail(stop, 128 + stop.signum)
     table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
     for column in ("student", "score", "status", "problems"):
         table.add_column(column)
     for record in result.records:
-        table.add_row(record.student, f"{record.score:g} / {record.max_score:g}", record.status,
+        table.add_row(terminal_text(record.student), f"{record.score:g} / {record.max_score:g}", record.status,
                       str(len(record.problems)) if record.problems else "")
     Console().print(table)
-    Console().print(f"outputs in {result.out / assignment} (gradebook: {result.out / 'gradebook.sqlite'})")
+    if result.regrade is not None:
+        Console().print(f"regrade: {result.regrade.summary}: {result.out / assignment / 'regrade.md'}", highlight=False)
+    if dry_run:
+        typer.echo("dry run: the gradebook, records, feedback and exports are unchanged")
+    else:
+        typer.echo(f"{_summary(result)} (gradebook: {result.out / 'gradebook.sqlite'})")
+    if result.grader_errors:
+        raise typer.Exit(GRADER_ERRORS)
 
 
 @app.command("selftest")

@@ -9,6 +9,8 @@ from pathlib import Path
 from grader.batch import BatchResult, grade_batch
 from grader.build import build
 from grader.config import load_course
+from grader.discover import discover
+from grader.isolation import ISOLATION_LEVELS
 from grader.grade import AssignmentBundle
 from grader.selftest import SelfTestOutcome, cases, run_case
 
@@ -22,14 +24,27 @@ def bundle_for(*, assignment: str, config: str | Path = "course.toml", build_dir
     return course, AssignmentBundle.load(out / "autograder" / assignment), out
 
 
+class BadArguments(ValueError):
+    """An option of the command is out of range (one line, exit 2)."""
+
+
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, on_progress=None) -> BatchResult:
-    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``."""
+          build_dir: Path | None = None, dry_run: bool = False, on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``
+    (dry_run: regrade all, write only the regrade diff).
+
+    Every argument is checked before anything is written: bad input leaves no trace."""
+    if isolation not in ISOLATION_LEVELS:
+        raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
+    if jobs is not None and jobs < 1:
+        raise BadArguments(f"--jobs {jobs}: must be at least 1")
+    load_course(config).assignment(assignment)  # an unknown slug or a bad course.toml, before any work
+    discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
     return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
                        title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, on_progress=on_progress)
+                       isolation=isolation, dry_run=dry_run, on_progress=on_progress)
 
 
 def _run_case_job(args) -> SelfTestOutcome:

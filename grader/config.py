@@ -44,6 +44,9 @@ class Limits:
     """CPU seconds the worker may use for one whole submission."""
     output_bytes: int = 65536
     """Bytes of the student's printed output (stdout + stderr) kept; the rest is cut."""
+    submission_seconds: float = 120.0
+    """Wall-clock seconds for one whole submission (loading and every call together); once used
+    up, the rest of it is not run, so no submission holds a batch up for long."""
 
 
 @dataclass(frozen=True)

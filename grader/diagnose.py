@@ -31,6 +31,9 @@ class Verdict:
     """True when the output matches the reference within tolerance."""
     message: str
     """One or two sentences for the student: what matched, or what is wrong and where."""
+    mistake: str = ""
+    """The recognised mistake's short name ("transposed", a variant's description...), the same
+    for every student who made it; empty when the output is right or the cause is unknown."""
 
 
 def _close(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> bool:
@@ -104,6 +107,14 @@ def _describe_factor(c: float) -> str:
     return f"is off by a constant factor of {c:.4g}"
 
 
+def _factor_name(c: float) -> str:
+    """The short name of a constant-factor mistake: the sentence without this student's numbers."""
+    sentence = _describe_factor(c)
+    if sentence.startswith("is off by"):
+        return "off by a constant factor"
+    return sentence.partition(" (")[0].removeprefix("is ").removeprefix("has the ")
+
+
 def diagnose(
     got,
     expected,
@@ -120,12 +131,12 @@ def diagnose(
     expected = np.asarray(expected)
     converted = _as_numeric_array(got)
     if isinstance(converted, str):
-        return Verdict(False, f"{name}: {converted}")
+        return Verdict(False, f"{name}: {converted}", mistake="not a numeric array")
     got = converted
 
     if got.shape != expected.shape:
         if got.ndim == 2 and got.T.shape == expected.shape and _close(got.T, expected, tolerance):
-            return Verdict(False, f"{name}: transposed: got shape {got.shape}, expected {expected.shape}")
+            return Verdict(False, f"{name}: transposed: got shape {got.shape}, expected {expected.shape}", mistake="transposed")
         squeezed = got.shape[:-1] == expected.shape and got.shape[-1:] == (1,)
         unsqueezed = expected.shape[:-1] == got.shape and expected.shape[-1:] == (1,)
         if squeezed or unsqueezed:
@@ -136,7 +147,7 @@ def diagnose(
             hint = " (same number of entries: reshaped or flattened?)"
         else:
             hint = ""
-        return Verdict(False, f"{name}: wrong shape: got {got.shape}, expected {expected.shape}{hint}")
+        return Verdict(False, f"{name}: wrong shape: got {got.shape}, expected {expected.shape}{hint}", mistake="wrong shape")
 
     got_nan = ~np.isfinite(got) & np.isfinite(expected)
     if got_nan.any():
@@ -144,7 +155,7 @@ def diagnose(
         kind = "NaN" if np.isnan(got[first]) else "inf"
         return Verdict(False, f"{name}: {int(got_nan.sum())} entries are NaN or inf where finite values were "
                               f"expected (first: {kind} at {_format_index(first)}): an overflow? "
-                              f"Use a numerically stable formula.")
+                              f"Use a numerically stable formula.", mistake="NaN or inf (overflow)")
 
     if _close(got, expected, tolerance):
         dtype_note = "" if got.dtype == expected.dtype else f" (note: dtype {got.dtype}, reference {expected.dtype})"
@@ -153,11 +164,11 @@ def diagnose(
     for mistake, wrong in (variants or {}).items():
         wrong = np.asarray(wrong)
         if wrong.shape == got.shape and _close(got, wrong, tolerance):
-            return Verdict(False, f"{name}: matches a known mistake: {mistake}")
+            return Verdict(False, f"{name}: matches a known mistake: {mistake}", mistake=mistake)
 
     factor = _constant_factor(got, expected, tolerance)
     if factor is not None:
-        return Verdict(False, f"{name} {_describe_factor(factor)}")
+        return Verdict(False, f"{name} {_describe_factor(factor)}", mistake=_factor_name(factor))
 
     if got.dtype != expected.dtype and got.dtype.kind != expected.dtype.kind or got.dtype.itemsize < expected.dtype.itemsize:
         dtype_note = f"; dtype {got.dtype}, expected {expected.dtype}"

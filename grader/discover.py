@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.records import ID_CHARS
+from grader.safe_text import clean_text
+
 SUBMISSION_SUFFIXES = (".ipynb", ".py")
+
+
+def _student_id(name: str) -> str:
+    return clean_text(name, limit=ID_CHARS)
 
 
 @dataclass(frozen=True)
@@ -14,7 +21,8 @@ class Submission:
     """One student's file for one assignment."""
 
     student: str
-    """Student id: the nbgrader student folder, else the file's stem."""
+    """Student id: the nbgrader student folder, else the file's stem (as clean text: a name is
+    the student's to choose, so it may hold anything a file name can)."""
     assignment: str
     """Assignment slug."""
     path: Path
@@ -47,20 +55,20 @@ def discover(paths: list[Path], assignment: str) -> list[Submission]:
         if path.is_file():
             if path.suffix not in SUBMISSION_SUFFIXES:
                 raise DiscoveryError(f"{path}: not a submission (expected .ipynb or .py)")
-            found.append(Submission(path.stem, assignment, path))
+            found.append(Submission(_student_id(path.stem), assignment, path))
             continue
         nbgrader_folders = sorted(p for p in path.glob(f"*/{assignment}") if p.is_dir())
         if nbgrader_folders:
             for folder in nbgrader_folders:
                 notebook = _pick_notebook(folder, assignment)
                 if notebook is not None:
-                    found.append(Submission(folder.parent.name, assignment, notebook))
+                    found.append(Submission(_student_id(folder.parent.name), assignment, notebook))
             continue
         flat = sorted(p for p in path.iterdir() if _is_submission_file(p))
         if not flat:
             raise DiscoveryError(f"{path}: no submissions found (expected <student>/{assignment}/*.ipynb "
                                  f"folders or <student>.ipynb / <student>.py files)")
-        found.extend(Submission(p.stem, assignment, p) for p in flat)
+        found.extend(Submission(_student_id(p.stem), assignment, p) for p in flat)
     students: dict[str, Path] = {}
     for submission in found:
         if submission.student in students:

@@ -17,11 +17,12 @@ from pathlib import Path
 from grader.diagnose import Tolerance
 from grader.discover import Submission
 from grader.extract import ExtractedSubmission, SubmissionError, extract_submission
-from grader.records import SubmissionRecord
+from grader import faults
+from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
-from grader.worker.client import Worker, WorkerStartError
+from grader.worker.client import StudentError, Worker
 from grader.worker.limits import WorkerLimits
 
 
@@ -67,6 +68,7 @@ class AssignmentBundle:
             cpu_seconds=int(limits.get("cpu_seconds", 120)),
             memory_bytes=int(limits.get("memory_mb", 2048)) * 1024**2,
             output_chars=int(limits.get("output_bytes", 65536)) // 2,
+            submission_seconds=float(limits.get("submission_seconds", 120.0)),
         )
         tolerances = {kind: Tolerance(**value) for kind, value in manifest.get("tolerances", {}).items()}
         return cls(
@@ -104,10 +106,14 @@ def _redact(results: list, problems: list[str], secret: str) -> tuple[list, list
         return results, problems
 
     def clean(text: str) -> str:
-        return text.replace(secret, "[redacted]")
+        return _redact_text(text, secret)
 
     return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name)) for r in results],
             [clean(p) for p in problems])
+
+
+def _redact_text(text: str, secret: str) -> str:
+    return text.replace(secret, "[redacted]") if len(secret) >= 8 else text
 
 
 def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Worker | None) -> SuiteContext:
@@ -156,42 +162,103 @@ def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
     return _SESSIONS[key][1]
 
 
+def submission_sha256(path: Path) -> str:
+    """SHA-256 of the submitted bytes; of no bytes when the file cannot be read (it is then
+    graded as unreadable, with the reason)."""
+    try:
+        return _sha256(path)
+    except OSError:
+        return hashlib.sha256(b"").hexdigest()
+
+
+def failure_record(submission: Submission, bundle: AssignmentBundle, *, sha: str, status: str,
+                   reason: str) -> SubmissionRecord:
+    """``SubmissionRecord.failed`` for one of this bundle's submissions."""
+    return SubmissionRecord.failed(student=submission.student, assignment=bundle.slug, submission_sha256=sha,
+                                   submission_file=Path(submission.path).name, task_points=bundle.task_points,
+                                   status=status, reason=reason)
+
+
+def grade_contained(submission: Submission, bundle: AssignmentBundle, *, secret: str, **options) -> SubmissionRecord:
+    """``grade_submission``, except that nothing escapes: whatever goes wrong becomes this
+    submission's ``grader_error`` record, so one submission can never stop a batch."""
+    try:
+        return grade_submission(submission, bundle, secret=secret, **options)
+    except Exception as error:
+        stage = getattr(error, "grading_stage", "grading")
+        return failure_record(submission, bundle, sha=submission_sha256(Path(submission.path)),
+                              status="grader_error", reason=_redact_text(grader_error_reason(stage, error), secret))
+
+
+def _at_stage(stage: str):
+    """Tags an exception with the stage of grading it escaped from (for the one-line reason)."""
+
+    class _Tag:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, exc_type, error, _tb):
+            if error is not None and isinstance(error, Exception) and not hasattr(error, "grading_stage"):
+                try:
+                    error.grading_stage = stage
+                except AttributeError:  # an exception type with __slots__
+                    pass
+            return False
+
+    return _Tag()
+
+
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
                      launcher=None, temp_root: Path | None = None,
                      suite: SuiteSession | None = None) -> SubmissionRecord:
     """Grade one file. Never raises for anything the student did; an unreadable file is graded
-    as an empty submission (every test "missing") with the reason in ``problems``.
+    as an empty submission (every test "missing") with the reason in ``problems``. What fails
+    for other reasons raises (``grade_contained`` turns it into a ``grader_error`` record).
 
     suite: the bundle's ``suite_session_for(bundle)`` (or ``open_suite_session``), to skip
     pytest's start-up and collection; the record is the same without it."""
     path = Path(submission.path)
-    sha = _sha256(path)
     problems: list[str] = []
     status = "graded"
+    faults.inject("read", submission.student)
     try:
-        extracted = extract_submission(path, expected_functions=list(bundle.task_points))
-    except SubmissionError as error:
-        extracted, status = _empty_submission(path), "unreadable"
-        problems.append(str(error))
+        sha = _sha256(path)
+    except OSError as error:
+        sha, status = hashlib.sha256(b"").hexdigest(), "unreadable"
+        problems.append(f"{path.name}: cannot be read ({error.strerror or error})")
+    with _at_stage("reading"):
+        faults.inject("extract", submission.student)
+        try:
+            extracted = extract_submission(path, expected_functions=list(bundle.task_points)) \
+                if status == "graded" else _empty_submission(path)
+        except SubmissionError as error:
+            extracted, status = _empty_submission(path), "unreadable"
+            problems.append(str(error))
     problems.extend(extracted.problems)
     seed_material = f"{secret}\0{submission.student}\0{bundle.slug}"
     worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root)
-    with worker:
-        try:
-            worker.start()
-        except WorkerStartError:
-            raise
-        except Exception as error:  # the submission's own code broke the worker at load time
-            problems.append(f"your code could not be loaded: {error}")
+    try:
+        with _at_stage("starting a worker for"):
+            faults.inject("worker", submission.student)
+            try:
+                worker.start()
+            except StudentError as error:  # the submission's own code broke the worker at load time
+                problems.append(f"your code could not be loaded: {error}")
         problems.extend(_setup_problems(worker))
-        context = _suite_context(bundle, seed_material=seed_material, worker=worker)
-        results, suite_problems = suite.run(context) if suite else run_suite(bundle.suite_dir, context)
-    extra = {}
-    if suite_problems:
-        extra["suite_problems"] = suite_problems
-    results, problems = _redact(results, problems, secret)
-    return SubmissionRecord(
-        student=submission.student, assignment=bundle.slug, submission_sha256=sha,
-        submission_file=path.name, status=status,
-        score=round(sum(r.score for r in results), 6), max_score=bundle.max_score,
-        tests=tuple(results), problems=tuple(dict.fromkeys(problems)), extra=extra)
+        with _at_stage("running the hidden tests on"):
+            faults.inject("suite", submission.student)
+            context = _suite_context(bundle, seed_material=seed_material, worker=worker)
+            results, suite_problems = suite.run(context) if suite else run_suite(bundle.suite_dir, context)
+    finally:
+        worker.close()
+    with _at_stage("recording the grade of"):
+        faults.inject("record", submission.student)
+        extra = {}
+        if suite_problems:
+            extra["suite_problems"] = suite_problems
+        results, problems = _redact(results, problems, secret)
+        return SubmissionRecord(
+            student=submission.student, assignment=bundle.slug, submission_sha256=sha,
+            submission_file=path.name, status=status,
+            score=round(sum(r.score for r in results), 6), max_score=bundle.max_score,
+            tests=tuple(results), problems=tuple(dict.fromkeys(problems)), extra=extra)

@@ -6,6 +6,9 @@ exactly once and nothing half-written.
         book.get(student, assignment, sha256) -> SubmissionRecord | None
         book.put(record)                        # insert or replace, atomically
         book.records(assignment=None)           -> list[SubmissionRecord], latest per student
+        book.superseded(assignment=None)        -> list[SubmissionRecord], records a regrade replaced
+
+    Gradebook(path, read_only=True)   # a look that cannot change the file (``course grade --dry-run``)
 """
 
 from __future__ import annotations
@@ -28,16 +31,34 @@ CREATE TABLE IF NOT EXISTS submissions (
     seq INTEGER NOT NULL,
     PRIMARY KEY (student, assignment, sha256)
 );
+CREATE TABLE IF NOT EXISTS superseded (
+    student TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    graded_at TEXT NOT NULL,
+    superseded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
 """
 
 
 class Gradebook:
     """A SQLite gradebook file; a context manager that closes the connection."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, read_only: bool = False, busy_seconds: float = 30.0):
+        """read_only: open an existing gradebook without ever writing to it (its bytes stay the
+        same); ``put`` then raises. busy_seconds: how long a write waits for another process's
+        transaction to end."""
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            if not self.path.is_file():
+                raise FileNotFoundError(f"{self.path}: no gradebook here yet")
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_seconds,
+                                       isolation_level=None)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db = sqlite3.connect(self.path, timeout=busy_seconds, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
@@ -58,7 +79,16 @@ class Gradebook:
         return SubmissionRecord.from_json(row[0]) if row else None
 
     def put(self, record: SubmissionRecord) -> None:
+        """Insert, or replace the record of the same submission; a replaced record is kept in
+        the ``superseded`` table (a regrade never loses the grade it changed)."""
+        if self.read_only:
+            raise PermissionError(f"{self.path}: opened read-only")
         with self._transaction():
+            self._db.execute(
+                "INSERT INTO superseded (student, assignment, sha256, record_json, graded_at)"
+                " SELECT student, assignment, sha256, record_json, graded_at FROM submissions"
+                " WHERE student=? AND assignment=? AND sha256=?",
+                (record.student, record.assignment, record.submission_sha256))
             seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions").fetchone()[0]
             self._db.execute(
                 "INSERT OR REPLACE INTO submissions (student, assignment, sha256, score, max_score, status, record_json, seq)"
@@ -73,6 +103,16 @@ class Gradebook:
             " WHERE t.student = s.student AND t.assignment = s.assignment)"
             + (" AND assignment = ?" if assignment else "") + " ORDER BY assignment, student",
             (assignment,) if assignment else ()).fetchall()
+        return [SubmissionRecord.from_json(r[0]) for r in rows]
+
+    def superseded(self, assignment: str | None = None) -> list[SubmissionRecord]:
+        """Records that a regrade of the same submission replaced, oldest first."""
+        try:
+            rows = self._db.execute(
+                "SELECT record_json FROM superseded" + (" WHERE assignment = ?" if assignment else "")
+                + " ORDER BY rowid", (assignment,) if assignment else ()).fetchall()
+        except sqlite3.OperationalError:  # a gradebook from before the table, opened read-only
+            return []
         return [SubmissionRecord.from_json(r[0]) for r in rows]
 
     def count(self) -> int:

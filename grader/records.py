@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
+from grader.safe_text import clean_text
+
 SCHEMA_VERSION = 1
 
 TEST_STATUSES = ("passed", "failed", "error", "not_implemented", "missing", "timeout", "crashed", "grader_error")
@@ -18,8 +20,25 @@ it raised NotImplementedError; missing: the function is not defined; timeout/cra
 worker ran out of time or died during the test; grader_error: the hidden test itself failed
 (an instructor's problem, never the student's: reported loudly)."""
 
-SUBMISSION_STATUSES = ("graded", "unreadable")
-"""graded: the hidden suite ran; unreadable: the file could not be read as a submission."""
+SUBMISSION_STATUSES = ("graded", "unreadable", "crashed", "grader_error")
+"""graded: the hidden suite ran; unreadable: the file could not be read as a submission (graded
+as empty); crashed: the submission took down the process grading it (every test 0); grader_error:
+grading it failed for a reason that is not the student's (every test 0, the reason in
+``problems``; a re-run grades it again)."""
+
+# Student text enters a record here, and only through these caps (see grader.safe_text).
+NAME_CHARS = 500
+OUTPUT_CHARS = 4000
+PROBLEM_CHARS = 2000
+ID_CHARS = 200
+
+
+def _clean_fields(record, limits: dict[str, int]) -> None:
+    for name, limit in limits.items():
+        value = getattr(record, name)
+        cleaned = clean_text(value, limit=limit)
+        if cleaned is not value:
+            object.__setattr__(record, name, cleaned)
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,14 @@ class TestResult:
     """Feedback for the student: the diagnosis; never the hidden inputs or the secret."""
     visibility: str = "visible"
     """Gradescope visibility: visible, hidden, after_due_date or after_published."""
+    diagnosis: str = ""
+    """The named mistake a failed test recognised (e.g. ``transposed``, ``2 times too large``,
+    a hidden test's known wrong variant), the same words for every student who made it; empty
+    when the test passed or the failure has no name. The misconception report counts these."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, {"name": NAME_CHARS, "task": ID_CHARS, "status": ID_CHARS,
+                             "output": OUTPUT_CHARS, "visibility": ID_CHARS})
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,12 @@ class SubmissionRecord:
     extra: dict = field(default_factory=dict)
     """Free-form, deterministic details (e.g. the isolation level used)."""
 
+    def __post_init__(self) -> None:
+        _clean_fields(self, {"student": ID_CHARS, "assignment": ID_CHARS, "submission_sha256": ID_CHARS,
+                             "submission_file": ID_CHARS, "status": ID_CHARS})
+        object.__setattr__(self, "problems", tuple(clean_text(p, limit=PROBLEM_CHARS) for p in self.problems))
+        object.__setattr__(self, "extra", _clean_extra(self.extra))
+
     def to_json(self) -> str:
         return json.dumps(_rounded(self._plain()), sort_keys=True, indent=2) + "\n"
 
@@ -82,11 +115,41 @@ class SubmissionRecord:
         return plain
 
     @classmethod
+    def failed(cls, *, student: str, assignment: str, submission_sha256: str, submission_file: str,
+               task_points: dict[str, float], status: str, reason: str) -> "SubmissionRecord":
+        """The record of a submission that could not be graded: every task 0 with ``reason``.
+
+        status: ``crashed`` (the submission took down the process grading it) or ``grader_error``
+        (grading failed for a reason that is not the student's; a re-run grades it again)."""
+        tests = tuple(TestResult(name=f"{task}: not graded", task=task, score=0.0, max_score=points,
+                                 status=status, output=reason) for task, points in task_points.items())
+        return cls(student=student, assignment=assignment, submission_sha256=submission_sha256,
+                   submission_file=submission_file, status=status, score=0.0,
+                   max_score=float(sum(task_points.values())), tests=tests, problems=(reason,))
+
+    @classmethod
     def from_json(cls, text: str) -> "SubmissionRecord":
         data = json.loads(text)
         data["tests"] = tuple(TestResult(**t) for t in data.get("tests", ()))
         data["problems"] = tuple(data.get("problems", ()))
         return cls(**data)
+
+
+def grader_error_reason(stage: str, error: BaseException) -> str:
+    """One line for the student and the instructor saying what failed; never a traceback."""
+    detail = " ".join(str(error).split())[:300]
+    return (f"the grader failed while {stage} this submission ({type(error).__name__}: {detail}); "
+            "this is not your fault, and it will be graded again")
+
+
+def _clean_extra(value):
+    if isinstance(value, str):
+        return clean_text(value, limit=PROBLEM_CHARS)
+    if isinstance(value, dict):
+        return {clean_text(str(k), limit=ID_CHARS): _clean_extra(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_extra(v) for v in value]
+    return value
 
 
 def _rounded(value):

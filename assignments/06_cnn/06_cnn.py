@@ -8,7 +8,7 @@
 # layer** then summarises each small window by its maximum or its mean, shrinking the image and
 # making the features tolerant to small shifts.
 #
-# You implement six functions, as forward/backward pairs in the usual pattern:
+# You implement eight functions, as forward/backward pairs in the usual pattern:
 #
 # ```python
 # out, cache = name_forward(x, ...)   # compute the output; keep in `cache` what the backward needs
@@ -20,8 +20,9 @@
 # and width `W`. Row index first, then column, as in NumPy.
 #
 # **Rules of the house.** Explicit Python loops are fine in this notebook: the grader uses small
-# inputs, and clear loops are easier to get right than clever indexing. Never change an input in
-# place, and return float64 arrays for float64 inputs.
+# inputs, and clear loops are easier to get right than clever indexing. The exception is the fast
+# convolution of sections 7 and 8, whose point is to avoid loops over images, filters and
+# positions. Never change an input in place, and return float64 arrays for float64 inputs.
 #
 # **Checks.** After each function, a locked cell checks it on fixed inputs and prints `PASS`,
 # `FAIL` with the reason, or `NOT IMPLEMENTED YET`. Backward functions are also compared with
@@ -114,7 +115,7 @@ def _quietly(conv_fn, w, stride, pad):
 # window `x_pad[n, :, i*stride : i*stride + HH, j*stride : j*stride + WW]` has the shape of
 # `w[f]`, and `np.sum(window * w[f]) + b[f]` is one output entry. (Frameworks instead copy every
 # window into a column of one big matrix, "im2col", and do a single matrix product: same numbers,
-# much faster. Not needed here.)
+# much faster. You write that version in section 7.)
 #
 # **Pitfalls.** `np.pad(x, pad)` pads all four axes, the batch and the channels too. Flipping the
 # kernel computes a true convolution: wrong here. Forgetting the stride in the window's start
@@ -303,6 +304,86 @@ check_backward("avgpool2d_backward", avgpool2d_forward, avgpool2d_backward)
 check_gradients(avgpool2d_forward, avgpool2d_backward)
 
 # %% [markdown]
+# ## 7. A fast convolution: im2col
+#
+# Your naive convolution runs four nested Python loops, and Python pays an interpreter overhead
+# for every one of the $N F H' W'$ window products. Frameworks do the same arithmetic with a
+# single matrix product instead, where NumPy's compiled code runs the loops. The trick is called
+# **im2col** ("image to columns"):
+#
+# 1. Pad `x` as before. Copy every window of the padded input, `(C, HH, WW)` values, into one
+#    **column** of a matrix `cols` of shape `(C*HH*WW, N*H'*W')`: one column per (image, output
+#    position).
+# 2. Flatten the filters into the rows of `w.reshape(F, C*HH*WW)`. Then one product,
+#    `w.reshape(F, -1) @ cols`, computes *every* dot product of *every* filter with *every*
+#    window at once: an `(F, N*H'*W')` matrix. Add `b[:, None]`.
+# 3. Reshape to `(F, N, H', W')` and move the batch axis to the front: `(N, F, H', W')`.
+#
+# The numbers are exactly those of `conv2d_forward_naive` (up to rounding: the additions happen
+# in another order). The price is memory: each input entry is copied into up to $HH \cdot WW$
+# columns.
+#
+# **Building `cols` without loops over windows.** NumPy can *view* every window without copying:
+# `np.lib.stride_tricks.sliding_window_view(x_pad, (HH, WW), axis=(2, 3))` has shape
+# `(N, C, H+2p-HH+1, W+2p-WW+1, HH, WW)`, every window at stride 1; take every `stride`-th with
+# `[:, :, ::stride, ::stride]` to get `(N, C, H', W', HH, WW)`. A `transpose` to
+# `(C, HH, WW, N, H', W')` and a `reshape` give `cols` (the reshape makes the one copy). A loop
+# over the `HH * WW` kernel offsets, copying `x_pad[:, :, k : k + stride*H' : stride, l : ...]`
+# for each, is also fine: it is short, and each iteration moves a whole slab of data.
+#
+# **Shapes.** As for the naive version: `out` `(N, F, H', W')`. The cache is `(x, w, b, stride,
+# pad, cols)`: keep `cols`, the backward needs it for `dw`.
+#
+# **Pitfalls: orders must agree.** The rows of `cols` must be in the order of `w.reshape(F, -1)`,
+# channel first, then kernel row, then kernel column: `(c, k, l)`. And the result of the product
+# is `(F, N*H'*W')` with the *filter* first: reshaping it straight to `(N, F, H', W')` runs without
+# error and scrambles the batch and filter axes. Reshape to `(F, N, H', W')`, then transpose.
+
+# %% solution="reference.conv:conv2d_forward"
+
+# %% check="conv2d_forward"
+check_outputs("conv2d_forward", conv2d_forward)
+check_conv_forward(conv2d_forward, stride=2, pad=1,
+                   expected=np.array([[[[1.0, -6.0, -1.0], [1.0, -1.0, 11.0]],
+                                       [[-1.0, -2.0, 2.0], [0.0, -9.0, 4.0]]]]))
+
+# %% [markdown]
+# ## 8. Its backward: col2im
+#
+# The forward is one matrix product, $\text{out}_2 = W_2\,\text{cols} + b$ with $W_2$ =
+# `w.reshape(F, -1)` and $\text{out}_2$ the output as an `(F, N*H'*W')` matrix. So its backward is
+# the linear layer's, with `dout` brought into the same layout
+# (`D = dout.transpose(1, 0, 2, 3).reshape(F, -1)`):
+#
+# $$db = \textstyle\sum_{\text{columns}} D, \qquad dW_2 = D\,\text{cols}^\top, \qquad
+#   d\text{cols} = W_2^\top D .$$
+#
+# `dw` is `dW_2` reshaped to `(F, C, HH, WW)`. `dcols` `(C*HH*WW, N*H'*W')` holds, in each column,
+# the gradient of one window. **col2im** puts them back: each column is added onto the window of
+# `dx_pad` it was copied from, and where windows overlap the contributions **add up**, exactly as
+# the `+=` of your naive backward. Then cut the padding off.
+#
+# **Hint.** Reshape `dcols` to `(C, HH, WW, N, H', W')`. For one kernel offset `(k, l)`, the
+# entries `dcols[:, k, l]` `(C, N, H', W')` belong to the input rows `k, k + s, ..., k + s (H'-1)`
+# and columns `l, l + s, ...`: one strided slice,
+# `dx_pad[:, :, k : k + s*H' : s, l : l + s*W' : s]` (with `dx_pad` laid out `(C, N, ...)`, or
+# transpose `dcols` first). A loop over the `HH * WW` offsets with `+=` does the whole scatter.
+# (`np.add.at` also works, and is slower.)
+#
+# **Pitfalls.** `=` instead of `+=` in the scatter: with stride smaller than the kernel, windows
+# overlap and all but one contribution are lost. Forgetting the stride in the slice. Not
+# cutting the padding off. `dw` reshaped from `D cols^T` in an order that does not match `w`.
+
+# %% solution="reference.conv:conv2d_backward"
+
+# %% check="conv2d_backward"
+check_backward("conv2d_backward", conv2d_forward, conv2d_backward)
+check_gradients(conv2d_forward, conv2d_backward)
+check_gradients(conv2d_forward, conv2d_backward,
+                np.random.default_rng(6).standard_normal((2, 3, 5, 6)),
+                np.random.default_rng(7).standard_normal((2, 3, 3, 3)), np.array([0.5, -0.5]), stride=2, pad=2)
+
+# %% [markdown]
 # ## Experiments (not graded)
 #
 # ### What a filter sees
@@ -346,6 +427,54 @@ with skip_if_not_implemented():
                 axes[row, col].set_title(titles[col], fontsize=9)
     fig.tight_layout()
     plt.show()
+
+# %% [markdown]
+# ### How much faster is im2col? (timed on your machine)
+#
+# The same convolution, forward and backward, with your naive loops and with your im2col version,
+# on a batch of 16 RGB images of 16 x 16 pixels and 8 filters of 3 x 3 (a small first layer).
+# Both must give the same numbers; the fast version's time is the best of five runs.
+
+# %% experiment=true
+import time
+
+
+def best_time(run, repeats):
+    """The fastest of `repeats` wall-clock timings of run(), in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def forward_and_backward(forward, backward, x, w, b):
+    out, cache = forward(x, w, b, stride=1, pad=1)
+    return (out, *backward(np.ones_like(out), cache))
+
+
+with skip_if_not_implemented():
+    timing_rng = np.random.default_rng(0)
+    x_big, w_big, b_big = (timing_rng.standard_normal((16, 3, 16, 16)), timing_rng.standard_normal((8, 3, 3, 3)),
+                           timing_rng.standard_normal(8))
+    naive_results = []
+    # the naive version once (it is the slow one), the fast one five times
+    naive_seconds = best_time(lambda: naive_results.append(
+        forward_and_backward(conv2d_forward_naive, conv2d_backward_naive, x_big, w_big, b_big)), repeats=1)
+    fast_results = forward_and_backward(conv2d_forward, conv2d_backward, x_big, w_big, b_big)
+    difference = max(np.max(np.abs(np.asarray(f) - n)) for f, n in zip(fast_results, naive_results[0]))
+    print(f"largest difference between the two versions (out, dx, dw, db): {difference:.1e}")
+    fast_seconds = best_time(lambda: forward_and_backward(conv2d_forward, conv2d_backward,
+                                                          x_big, w_big, b_big), repeats=5)
+    print(f"naive loops: {1000 * naive_seconds:.1f} ms, im2col: {1000 * fast_seconds:.2f} ms, "
+          f"speed-up {naive_seconds / fast_seconds:.0f}x")
+
+# %% [markdown]
+# The speed-up grows with the size of the problem: the naive version pays Python's overhead once
+# per window and filter, im2col once per kernel offset. Try it on the CNN below: replace
+# `conv2d_forward_naive` and `conv2d_backward_naive` by your fast versions in `cnn_loss`, and the
+# `LONG_RUN` becomes a matter of seconds.
 
 # %% [markdown]
 # ### A small CNN on the digits

@@ -11,8 +11,9 @@
 # ```
 #
 # and backward through the same chain: backpropagation through time (BPTT), then clipping of
-# the gradient's global norm before the update. You also write one LSTM step, the recurrent cell
-# that was designed to fix the vanilla RNN's vanishing gradients.
+# the gradient's global norm before the update. You also write the LSTM, the recurrent cell
+# designed to fix the vanilla RNN's vanishing gradients (one step forward and backward, then the
+# whole sequence), and measure how much further back its gradient reaches.
 #
 # **Shapes, batch first.** A batch of sequences is `(N, T, D)`: N sequences, T time steps, D
 # features per step. One time step `x[:, t]` is `(N, D)`, a hidden state is `(N, H)`, and the
@@ -219,7 +220,127 @@ check_close("lstm_step_forward", lstm_step_results,
              "c_next": [[-0.022153178114505845, -1.6884614055412452], [0.6893405709876639, 0.27680619131528106]]})
 
 # %% [markdown]
-# ## 6. Word embeddings
+# ## 6. Backward through one LSTM step
+#
+# The step has two outputs, so it gets two upstream gradients, `dh_next` and `dc_next`, each
+# `(N, H)`. Walk the forward formulas backwards. The cell $c_{\text{next}}$ is used twice: it is an
+# output, and it feeds $h_{\text{next}} = o \odot \tanh(c_{\text{next}})$. Its total gradient is the sum
+# of the two paths:
+#
+# $$dc = dc_{\text{next}} + dh_{\text{next}} \odot o \odot \bigl(1 - \tanh^2 c_{\text{next}}\bigr).$$
+#
+# From there each gate gets its share, times the derivative of its own activation
+# ($\sigma' = \sigma(1 - \sigma)$ and $\tanh' = 1 - \tanh^2$, both written with the cached values):
+#
+# $$da_i = dc \odot g \odot i(1 - i), \quad da_f = dc \odot c_{\text{prev}} \odot f(1 - f), \quad
+# da_o = dh_{\text{next}} \odot \tanh(c_{\text{next}}) \odot o(1 - o), \quad da_g = dc \odot i \odot (1 - g^2).$$
+#
+# Put the four blocks side by side **in the order i, f, o, g**, `da` `(N, 4H)`, and the rest is the
+# linear part, as in the vanilla step:
+#
+# $$dx = da\,W_x^\top, \quad dh_{\text{prev}} = da\,W_h^\top, \quad dc_{\text{prev}} = dc \odot f, \quad
+# dW_x = x^\top da, \quad dW_h = h_{\text{prev}}^\top da, \quad db = \textstyle\sum_n da_n .$$
+#
+# **Return value.** Six gradients, one per input of the forward, in its order:
+# `(dx, dh_prev, dc_prev, dwx, dwh, db)`, each with the shape of its input. The cache is the one
+# your `lstm_step_forward` returns.
+#
+# **Hint.** `np.concatenate([da_i, da_f, da_o, da_g], axis=1)` builds `da`. `dc` is needed by three
+# blocks and by `dc_prev`: compute it once.
+#
+# **Pitfalls.** Forgetting the path through $h$: `dc = dc_next` alone is right only when nothing
+# above uses $h_{\text{next}}$. Using $1 - \tanh^2$ of the wrong thing: the cell's tanh is of
+# $c_{\text{next}}$ (cached as `tanh_c`), the candidate's of $a_g$ (that is $g$ itself). The output gate
+# sees $\tanh(c_{\text{next}})$, not $c_{\text{next}}$. Blocks of `da` in PyTorch's order i, f, g, o. And
+# `dc_prev = dc * f`, with the *total* `dc`, not `dc_next`.
+#
+# The check compares your gradients with central differences of your `lstm_step_forward`, with
+# both `h_next` and `c_next` receiving an upstream gradient: pass the forward's check first.
+
+# %% solution="reference.rnn:lstm_step_backward"
+
+# %% check=true
+# check_gradients wants a forward with one output: put h_next and c_next side by side.
+def lstm_step_joint_forward(x, h_prev, c_prev, wx, wh, b):
+    h_next, c_next, cache = lstm_step_forward(x, h_prev, c_prev, wx, wh, b)
+    return np.concatenate([h_next, c_next], axis=1), cache
+
+
+def lstm_step_joint_backward(dout, cache):
+    hidden = dout.shape[1] // 2
+    return lstm_step_backward(dout[:, :hidden], dout[:, hidden:], cache)
+
+
+lstm_step_joint_forward.__name__, lstm_step_joint_backward.__name__ = "lstm_step_forward", "lstm_step_backward"
+lstm_rng = np.random.default_rng(5)
+check_gradients(lstm_step_joint_forward, lstm_step_joint_backward, lstm_rng.standard_normal((2, 3)),
+                lstm_rng.uniform(-0.9, 0.9, (2, 4)), lstm_rng.standard_normal((2, 4)),
+                0.5 * lstm_rng.standard_normal((3, 16)), 0.5 * lstm_rng.standard_normal((4, 16)),
+                0.3 * lstm_rng.standard_normal(16))
+check_gradients(lstm_step_joint_forward, lstm_step_joint_backward, lstm_rng.standard_normal((1, 5)),
+                lstm_rng.uniform(-0.9, 0.9, (1, 2)), lstm_rng.standard_normal((1, 2)),
+                0.5 * lstm_rng.standard_normal((5, 8)), 0.5 * lstm_rng.standard_normal((2, 8)),
+                0.3 * lstm_rng.standard_normal(8))
+
+# %% [markdown]
+# ## 7. The LSTM over a whole sequence
+#
+# As for the vanilla RNN, run the step over time, starting from the given `h0` and from a cell
+# state of **zeros** ($c_0 = 0$ is the usual choice, so `lstm_forward` has no `c0` argument):
+#
+# $$(h_t, c_t) = \operatorname{lstm\_step}(x_t, h_{t-1}, c_{t-1}, W_x, W_h, b), \qquad t = 1, \dots, T, \qquad
+# h_0 = \texttt{h0}, \quad c_0 = 0.$$
+#
+# `lstm_forward(x, h0, wx, wh, b)` returns the hidden states `h` `(N, T, H)` (the cell states stay
+# inside the layer, as in PyTorch's `nn.LSTM` output) and a cache. The docstring's cache keeps
+# every cell state `c` `(N, T, H)` and every step's gate activations `gates` `(N, T, 4H)`; a list of
+# your step caches works just as well, as long as your `lstm_backward` reads what your
+# `lstm_forward` stored.
+#
+# **Hint.** The loop of `rnn_forward`, carrying two states. You may call your `lstm_step_forward`
+# inside it. Gate order i, f, o, g, as before.
+#
+# **Pitfalls.** Carrying `h` but restarting the cell from zero at every step (then the LSTM has no
+# long memory at all); starting the cell from `h0`.
+
+# %% solution="reference.rnn:lstm_forward"
+
+# %% check="lstm_forward"
+check_outputs("lstm_forward", lstm_forward)
+
+# %% [markdown]
+# ## 8. Backpropagation through time for the LSTM
+#
+# BPTT again, but now **two** gradients travel back in time: the recurrent $dh$, as in the vanilla
+# RNN, and the cell's $dc$. Going $t = T, \dots, 1$, step $t$ gets the upstream gradients
+#
+# $$dh_{\text{next}} = dh_t + dh^{\text{rec}}_{t+1}, \qquad dc_{\text{next}} = dc^{\text{rec}}_{t+1}, \qquad
+# dh^{\text{rec}}_{T+1} = dc^{\text{rec}}_{T+1} = 0,$$
+#
+# where $dh_t$ is `dh[:, t]` (from the layers above) and $dh^{\text{rec}}_{t+1}, dc^{\text{rec}}_{t+1}$ are the
+# `dh_prev` and `dc_prev` that step $t+1$ sent back. Nothing above reads the cell, so its only
+# gradient is the recurrent one. The weight gradients are the sums over the steps, and
+# `dh0` $= dh^{\text{rec}}_1$. The cell's start $c_0 = 0$ is a constant, so it has no gradient.
+#
+# `lstm_backward(dh, cache)` returns `(dx, dh0, dwx, dwh, db)`, like `rnn_backward`.
+#
+# **Hint.** Your `lstm_step_backward`, applied T times in reverse. With the docstring's cache, the
+# cache of step `t` is `(x[:, t], h_prev, c_prev, wx, wh, i, f, o, g, np.tanh(c[:, t]))`, with the
+# states before step t (`h0` and zeros at the first step) and the four `(N, H)` blocks of
+# `gates[:, t]`.
+#
+# **Pitfalls.** Not carrying the cell gradient: if every step starts with `dc_next = 0`, the
+# additive path that makes the LSTM worth having carries nothing, and the gradients are wrong
+# whenever T > 1. Returning zeros for `dh0`. Pairing `dwh` with $h_t$ instead of $h_{t-1}$.
+
+# %% solution="reference.rnn:lstm_backward"
+
+# %% check="lstm_backward"
+check_backward("lstm_backward", lstm_forward, lstm_backward)
+check_gradients(lstm_forward, lstm_backward)
+
+# %% [markdown]
+# ## 9. Word embeddings
 #
 # A token is an integer in $[0, V)$, for example a word's index in a vocabulary of $V$ words. The
 # embedding layer turns each token into a learned vector of size $D$: row `idx[n, t]` of the table
@@ -241,7 +362,7 @@ check_close("lstm_step_forward", lstm_step_results,
 check_outputs("embedding_forward", embedding_forward)
 
 # %% [markdown]
-# ## 7. The embedding's gradient
+# ## 10. The embedding's gradient
 #
 # Only the table `w` has a gradient (`idx` holds integers). Row $v$ was copied to every position
 # where token $v$ occurs, so it receives the sum of the gradients at those positions:
@@ -267,7 +388,7 @@ check_backward("embedding_backward", embedding_forward, embedding_backward)
 check_gradients(embedding_forward, embedding_backward)
 
 # %% [markdown]
-# ## 8. Softmax cross-entropy at every time step, with a mask
+# ## 11. Softmax cross-entropy at every time step, with a mask
 #
 # A language model predicts a token at every step, so the scores are `x` `(N, T, V)` and the
 # labels `y` `(N, T)`. Sequences in one batch have different lengths; they are padded to the same
@@ -296,7 +417,7 @@ check_gradients(embedding_forward, embedding_backward)
 check_outputs("temporal_softmax_cross_entropy", temporal_softmax_cross_entropy)
 
 # %% [markdown]
-# ## 9. Gradient clipping by global norm
+# ## 12. Gradient clipping by global norm
 #
 # The remedy for exploding gradients used in practice: before the update, measure the norm of
 # *all* parameters' gradients together, and if it exceeds `max_norm`, scale them all down by the
@@ -374,6 +495,60 @@ with skip_if_not_implemented():
 # slower than $3^T$? Look at the $\tanh'$ factors: large weights push units into saturation).
 # Near $s = 1$ it changes slowly, which is why orthogonal initialisation of $W_h$ is popular, but
 # the tanh factors still shrink it over long spans.
+
+# %% [markdown]
+# ### RNN versus LSTM: how far back does the gradient reach?
+#
+# The question that matters for learning is how much the loss at the *end* of a sequence tells
+# each *earlier input*. Below, a vanilla RNN and three LSTMs ($H = 32$, the usual random
+# initialisation $\mathcal N(0, 1/\text{fan-in})$) read $T = 60$ steps of random inputs; the loss sees
+# only the last hidden state, and we plot $\lVert \partial L / \partial x_t \rVert$ (the norm of
+# `dx[:, t]` from your backward functions, over the whole batch) against how many steps before the end $x_t$ was read.
+# The three LSTMs differ only in the forget gate's bias $b_f$: with $b_f = 3$ the gate starts at
+# $\sigma(3) \approx 0.95$, open, and the cell's additive path carries the gradient almost unchanged.
+
+# %% experiment=true
+def input_gradient_norms(forward, backward, wx, wh, b, t_len, rng, n=16):
+    """||dL/dx_t|| for every t when the loss only sees the last hidden state."""
+    inputs, hidden = wx.shape[0], wh.shape[0]
+    x = rng.standard_normal((n, t_len, inputs))
+    h, cache = forward(x, np.zeros((n, hidden)), wx, wh, b)
+    dh = np.zeros_like(h)
+    dh[:, -1] = rng.standard_normal((n, hidden))
+    return np.linalg.norm(backward(dh, cache)[0], axis=(0, 2))
+
+
+with skip_if_not_implemented():
+    rng = np.random.default_rng(0)
+    inputs, hidden, t_len = 4, 32, 60
+    steps_back = np.arange(t_len)[::-1]   # x[:, t] was read t_len - 1 - t steps before the end
+    curves = {"vanilla RNN": input_gradient_norms(
+        rnn_forward, rnn_backward, rng.standard_normal((inputs, hidden)) / np.sqrt(inputs),
+        rng.standard_normal((hidden, hidden)) / np.sqrt(hidden), np.zeros(hidden), t_len, rng)}
+    for forget_bias in (0.0, 1.0, 3.0):
+        b = np.zeros(4 * hidden)
+        b[hidden:2 * hidden] = forget_bias   # the forget gate's block: columns [H, 2H)
+        curves[f"LSTM, b_f = {forget_bias:g}"] = input_gradient_norms(
+            lstm_forward, lstm_backward, rng.standard_normal((inputs, 4 * hidden)) / np.sqrt(inputs),
+            rng.standard_normal((hidden, 4 * hidden)) / np.sqrt(hidden), b, t_len, rng)
+    plt.figure(figsize=(6.5, 4))
+    for label, norm in curves.items():
+        plt.semilogy(steps_back, norm / norm[-1], label=label)
+        print(f"{label}: ||dL/dx|| {t_len - 1} steps back is {norm[0] / norm[-1]:.1e} of the last step's")
+    plt.xlabel("steps before the end")
+    plt.ylabel("||dL/dx_t|| / ||dL/dx_T||")
+    plt.title("gradient reaching earlier inputs")
+    plt.legend()
+    plt.show()
+
+# %% [markdown]
+# The vanilla RNN's curve is a straight line on the log scale: the gradient shrinks by the same
+# factor at every step back, and 60 steps back there is nothing left to learn from. An LSTM whose
+# forget gates start half closed ($b_f = 0$, $f \approx 0.5$) is not better: $\operatorname{diag}(f)$ with
+# $f \approx 0.5$ also shrinks the gradient geometrically. With $b_f = 1$ ($f \approx 0.73$) it shrinks
+# more slowly, and the open forget gate ($b_f = 3$) keeps it at the same order of magnitude over
+# the whole sequence. This is why implementations initialise
+# the forget bias to 1 or more, and why the network can learn, per unit, how long to remember.
 #
 # ### Learning a delayed copy
 #

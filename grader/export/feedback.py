@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from grader.export.escape import markdown_code, markdown_text
 from grader.records import SubmissionRecord, TestResult
 
 _ICON = {"passed": "✅", "failed": "❌", "error": "💥", "not_implemented": "⬜", "missing": "❓",
@@ -44,17 +45,19 @@ def _tasks(record: SubmissionRecord) -> list[_TaskLine]:
 
 
 def feedback_markdown(record: SubmissionRecord, *, title: str = "") -> str:
-    lines = [f"# Feedback: {title or record.assignment}", "",
-             f"**Student:** {record.student}  ", f"**Score:** {_points(record.score)} / {_points(record.max_score)}", ""]
+    md = markdown_text
+    lines = [f"# Feedback: {md(title or record.assignment)}", "",
+             f"**Student:** {md(record.student)}  ", f"**Score:** {_points(record.score)} / {_points(record.max_score)}", ""]
     if record.problems:
-        lines += ["## Problems with the submission", ""] + [f"- {p}" for p in record.problems] + [""]
+        lines += ["## Problems with the submission", ""] + [f"- {md(p)}" for p in record.problems] + [""]
     lines += ["## By function", "", "| | function | points | tests passed |", "|---|---|---|---|"]
-    lines += [f"| {t.icon} | `{t.task}` | {_points(t.score)} / {_points(t.max_score)} | {t.passed} of {t.total} |"
+    lines += [f"| {t.icon} | {markdown_code(t.task)} | {_points(t.score)} / {_points(t.max_score)} | {t.passed} of {t.total} |"
               for t in _tasks(record)]
     failing = [t for t in _shown(record) if t.status != "passed"]
     if failing:
         lines += ["", "## What to fix", ""]
-        lines += [f"- {_ICON.get(t.status, '')} **{t.name}** ({_points(t.max_score)} pt): {t.output}" for t in failing]
+        lines += [f"- {_ICON.get(t.status, '')} **{md(t.name)}** ({_points(t.max_score)} pt): {md(t.output)}"
+                  for t in failing]
     hidden = len(record.tests) - len(_shown(record))
     if hidden:
         lines += ["", f"{hidden} further test(s) are hidden until grades are released."]

@@ -1,11 +1,13 @@
 """The instructor's summary report: score table, grade histogram (PNG), tests passed per graded
-function (PNG) and the hardest tests."""
+function (PNG), the hardest tests, and what the class got wrong (``misconceptions.md``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader.export.escape import markdown_text
+from grader.export.misconceptions import misconceptions, write_misconceptions
 from grader.records import SubmissionRecord
 
 
@@ -78,10 +80,17 @@ def write_report(records: Sequence[SubmissionRecord], out_dir: Path, *, title: s
         lines += [f"## {slug}", "", f"{len(subset)} submissions, mean score {mean:.2f} / {subset[0].max_score:g}.", "",
                   "| student | score | status | problems |", "|---|---|---|---|"]
         for r in subset:
-            problems = "; ".join(r.problems).replace("|", "\\|")[:200]
-            lines.append(f"| {r.student} | {r.score:g} / {r.max_score:g} | {r.status} | {problems} |")
+            problems = markdown_text("; ".join(r.problems), limit=200)
+            lines.append(f"| {markdown_text(r.student)} | {r.score:g} / {r.max_score:g} | {r.status} | {problems} |")
         hardest = sorted(rates.items(), key=lambda kv: kv[1])[:5]
+        table = misconceptions(subset)
+        mistakes = write_misconceptions(table, out_dir, title=f"{title}: {slug}" if len(slugs) > 1 else title,
+                                        name="misconceptions" if len(slugs) == 1 else f"{slug}_misconceptions")
+        top = table.most_common_named(1)
+        common = (f" (most common: {markdown_text(f'{top[0].task}: {top[0].name}')}, {top[0].students} students)"
+                  if top else "")
         lines += ["", "Hardest tests: " + ", ".join(f"{n} ({100 * v:.0f}%)" for n, v in hardest), "",
+                  f"What the class got wrong, per function: [{mistakes.name}]({mistakes.name}){common}.", "",
                   f"![grade histogram]({histogram.name})", "", f"![pass rates]({rates_png.name})", ""]
     report = out_dir / "report.md"
     report.write_text("\n".join(lines))

@@ -31,7 +31,12 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 class GradeFailure(AssertionError):
-    """A hidden test's verdict: the student's output is wrong; the message says how."""
+    """A hidden test's verdict: the student's output is wrong; the message says how, and
+    ``mistake`` names the mistake when it was recognised (``Verdict.mistake``)."""
+
+    def __init__(self, message: str, mistake: str = ""):
+        super().__init__(message)
+        self.mistake = mistake
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def make_expect(tolerances: Mapping[str, Tolerance]):
         tolerance = tolerances.get(kind) or tolerances.get("values") or Tolerance()
         verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants)
         if not verdict.ok:
-            raise GradeFailure(verdict.message)
+            raise GradeFailure(verdict.message, verdict.mistake)
 
     return expect
 
@@ -197,20 +202,23 @@ class SuitePlugin:
                 return
             task, name, _, visibility = self._meta[item.nodeid]
             max_score = self.max_score(item.nodeid)
+            diagnosis = ""
             if call.when == "setup" and report.skipped:
                 status, message = "grader_error", "the hidden test was skipped"
             elif call.excinfo is None and self._mutated(task):
-                status, message = "failed", self._mutated(task)
+                status, message, diagnosis = "failed", self._mutated(task), "changed its input in place"
             elif call.excinfo is None:
                 status, message = "passed", "passed"
             elif call.when == "setup":
                 status, message = "grader_error", f"the hidden test could not start: {call.excinfo.typename}"
             else:
                 status, message = classify_exception(call.excinfo.value, GradeFailure)
+                failure = call.excinfo.value
+                diagnosis = failure.mistake if isinstance(failure, GradeFailure) else ""
             score = max_score if status == "passed" else 0.0
             self.results[item.nodeid] = TestResult(
                 name=name, task=task, score=score, max_score=max_score, status=status,
-                output=message, visibility=visibility)
+                output=message, visibility=visibility, diagnosis=diagnosis)
 
     def _mutated(self, task: str) -> str:
         """The contract "inputs are never mutated", for calls of the test's own function."""

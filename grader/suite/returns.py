@@ -19,4 +19,4 @@ def returned(result, function: str, parts: str) -> tuple:
     if isinstance(result, (tuple, list)) and len(result) == count:
         return tuple(result)
     got = type(result).__name__ + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else "")
-    raise GradeFailure(f"{function} should return a tuple ({parts}); got {got}")
+    raise GradeFailure(f"{function} should return a tuple ({parts}); got {got}", f"did not return ({parts})")

@@ -33,6 +33,7 @@ from grader.worker.errors import (
     StudentError,
     StudentException,
     StudentTimeout,
+    SubmissionOutOfTime,
     WorkerStartError,
     describe_exit,
 )
@@ -137,6 +138,7 @@ class Worker:
         self._skipped: dict[int, ChunkOutcome] = {}
         self._reduced: dict[int, tuple[str, str]] = {}  # cell index -> (definitions only, why)
         self._generation = 0
+        self._deadline: float | None = None  # of the submission's time budget, from the first start
         self._owned = _Owned()
         weakref.finalize(self, self._owned.release)  # no process or directory outlives the object
 
@@ -164,7 +166,11 @@ class Worker:
         if self._owned.base is None:
             self._owned.base = Path(tempfile.mkdtemp(prefix=leftovers.PREFIX, dir=self.temp_root))
             leftovers.claim(self._owned.base)
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.limits.submission_seconds
         while True:
+            if self._time_left() <= 0:
+                raise SubmissionOutOfTime(self.limits.submission_seconds)
             if self.report.starts > self.limits.max_restarts:
                 raise StudentCrashed(f"the worker was restarted {self.limits.max_restarts} times; "
                                      "giving up on this submission")
@@ -209,7 +215,8 @@ class Worker:
             channel.send(pack(request, limits=self.protocol_limits), time.monotonic() + self.limits.start_timeout)
             outcomes: dict[int, ChunkOutcome] = {}
             while True:
-                message, _ = channel.receive(time.monotonic() + self.limits.chunk_timeout, self._make_handle)
+                message, _ = channel.receive(time.monotonic() + min(self.limits.chunk_timeout, self._time_left()),
+                                             self._make_handle)
                 if message.get("event") == "ready":
                     break
                 if message.get("event") != "chunk" or type(message.get("index")) is not int:
@@ -306,7 +313,7 @@ class Worker:
     def release(self, *handles: Handle) -> None:
         """Let the worker drop the objects behind ``handles`` (stale ones are ignored)."""
         ids = [h.id for h in handles if h.generation == self._generation]
-        if ids and self._owned.channel is not None:
+        if ids and self._owned.channel is not None and self._time_left() > 0:
             self._exchange(pack({"op": "release", "ids": ids}, limits=self.protocol_limits), self.limits.call_timeout)
 
     def _make_handle(self, key: int, type_name: str) -> Handle:
@@ -317,14 +324,24 @@ class Worker:
             raise LostHandle(f"this {handle.type_name or 'object'} came from a worker that has since "
                              "crashed or timed out, so it is gone")
 
+    def _time_left(self) -> float:
+        """Seconds left of the submission's time budget (all of it before the first start)."""
+        return self.limits.submission_seconds if self._deadline is None else self._deadline - time.monotonic()
+
     def _exchange(self, data: bytes, seconds: float) -> tuple[dict, dict]:
         channel = self._owned.channel
-        deadline = time.monotonic() + seconds
+        left = self._time_left()
+        if left <= 0:
+            self._owned.kill()
+            raise SubmissionOutOfTime(self.limits.submission_seconds)
+        deadline = time.monotonic() + min(seconds, left)
         try:
             channel.send(data, deadline)
             return channel.receive(deadline, self._make_handle)
         except ChannelTimeout:
             self._owned.kill()
+            if left < seconds:
+                raise SubmissionOutOfTime(self.limits.submission_seconds) from None
             raise StudentTimeout(seconds) from None
         except ChannelDied:
             status = self._owned.kill()

@@ -44,6 +44,16 @@ class StudentTimeout(StudentError):
         self.seconds = seconds
 
 
+class SubmissionOutOfTime(StudentTimeout):
+    """The submission used up its total wall-clock budget (``WorkerLimits.submission_seconds``):
+    nothing more of it is run, so one submission cannot hold a batch up for long."""
+
+    def __init__(self, seconds: float, **output):
+        StudentError.__init__(self, f"the submission used up its time budget of {seconds:g} s (loading and every "
+                              "call together); the rest of it was not run", **output)
+        self.seconds = seconds
+
+
 class StudentCrashed(StudentError):
     """The worker process died during the call (os._exit, a signal, a resource limit)."""
 

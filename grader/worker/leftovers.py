@@ -5,6 +5,11 @@ A worker's folder (``nnf-worker-*`` in the temp directory: scratch, runtime) and
 is killed outright (OOM killer, CI timeout, ``kill -9``) cannot do that; its workers die with
 it, but the folders and empty cgroups stay. ``sweep`` removes them at the start of a batch.
 
+A grader's own processes (its fork server, pool processes and resource tracker; see
+``grader.pool_guard``) die with it; those that somehow remain are listed with their start times
+in its run folder (``nnf-grader-*``), and ``sweep`` kills them once the grader is gone — by pid
+and start time, never by name — and removes the folder.
+
 A folder is claimed by its grader with an ``owner`` file (pid and start time, so a reused pid
 does not keep it alive); one whose owner no longer runs is removed, one without an owner file
 only once it is older than any worker lives. A cgroup is removed only when it is empty (the
@@ -16,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +29,7 @@ from pathlib import Path
 from grader.worker.tracking import cgroup_parents
 
 PREFIX = "nnf-worker-"
+RUN_PREFIX = "nnf-grader-"
 OWNER_FILE = "owner"
 UNCLAIMED_AGE = 3600.0
 """Seconds after which a worker folder without an owner file counts as left over."""
@@ -30,7 +37,7 @@ CGROUP_AGE = 60.0
 """Seconds after which an empty worker cgroup counts as left over."""
 
 
-def _start_time(pid: int) -> str | None:
+def start_time(pid: int) -> str | None:
     """Field 22 of /proc/<pid>/stat (clock ticks since boot), or None if there is no such process."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -41,7 +48,7 @@ def _start_time(pid: int) -> str | None:
 
 def claim(folder: Path) -> None:
     """Mark ``folder`` as this process's, for as long as it runs."""
-    (folder / OWNER_FILE).write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")
+    (folder / OWNER_FILE).write_text(f"{os.getpid()} {start_time(os.getpid())}\n")
 
 
 def _owner_alive(folder: Path) -> bool | None:
@@ -59,7 +66,7 @@ def _owner_alive(folder: Path) -> bool | None:
         except OSError:
             return True  # it exists, as another user's process
         return True
-    return _start_time(pid) == start
+    return start_time(pid) == start
 
 
 def remove_tree(path: Path) -> None:
@@ -113,6 +120,46 @@ def sweep_cgroups(parents: list[Path] | None = None, *, min_age: float = CGROUP_
     return removed
 
 
+def kill_listed(listing: Path) -> list[int]:
+    """SIGKILL every process listed in ``listing`` (lines ``pid start_time``) that still runs with
+    that start time; return their pids."""
+    killed = []
+    try:
+        lines = listing.read_text().splitlines()
+    except OSError:
+        return killed
+    for line in lines:
+        try:
+            pid_text, start = line.split()
+            pid = int(pid_text)
+        except ValueError:
+            continue
+        if pid != os.getpid() and start_time(pid) == start:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+    return killed
+
+
+def sweep_runs(temp_root: str | Path | None = None) -> list[int]:
+    """Kill the listed processes of this user's graders that are gone, and remove their run
+    folders; return the pids killed."""
+    killed = []
+    root = Path(temp_root or tempfile.gettempdir())
+    for folder in root.glob(f"{RUN_PREFIX}*"):
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
+            continue
+        if _owner_alive(folder) is not False:
+            continue
+        killed += kill_listed(folder / "processes")
+        remove_tree(folder)
+    return killed
+
+
 def sweep(temp_root: str | Path | None = None) -> int:
-    """Remove what killed graders left behind; the number of folders and cgroups removed."""
-    return len(sweep_folders(temp_root)) + len(sweep_cgroups())
+    """Remove what killed graders left behind (processes, folders, cgroups); how many."""
+    return len(sweep_runs(temp_root)) + len(sweep_folders(temp_root)) + len(sweep_cgroups())

@@ -38,6 +38,9 @@ class WorkerLimits:
     """Characters of stdout, and of stderr, kept per call or chunk."""
     max_restarts: int = 20
     """Restarts after crashes or timeouts before every further call fails at once."""
+    submission_seconds: float = 120.0
+    """Wall-clock seconds for everything one submission's worker does, loading and every call
+    together; once used up, every further call fails at once."""
 
 
 def user_task_count(uid: int) -> int:

@@ -13,7 +13,8 @@ def test_manifest_fields(toy_assignment, toy_tasks):
                                     "reference": "toyref:scale_backward"}
     assert manifest["total_points"] == 5.5
     assert manifest["limits"] == {"call_timeout_seconds": 10.0, "memory_mb": 512, "cpu_seconds": 120.0,
-                                  "output_bytes": 65536}
+                                  "output_bytes": 65536,
+                                  "submission_seconds": 120.0}
     assert manifest["tolerances"] == {"values": {"rtol": 1e-6, "atol": 1e-8}}
     assert manifest["hidden_tests"] == ["tests/test_toy.py"]
 

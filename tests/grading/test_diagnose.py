@@ -80,3 +80,26 @@ def test_object_dtype_rejected():
 def test_worst_entry_shows_the_numbers():
     verdict = diagnose(np.array([1.0, 2.5]), np.array([1.0, 2.0]))
     assert "got 2.5, expected 2" in verdict.message
+
+
+@pytest.mark.parametrize("got, mistake", [
+    (lambda e: e.T, "transposed"),
+    (lambda e: e[:2], "wrong shape"),
+    (lambda e: np.where(e > 0, np.inf, e), "NaN or inf (overflow)"),
+    (lambda e: 4 * e, "4 times too large"),
+    (lambda e: e / 8, "8 times too small"),
+    (lambda e: -e, "wrong sign everywhere"),
+    (lambda e: 0 * e, "all zeros"),
+    (lambda e: 1.2345 * e, "off by a constant factor"),
+    (lambda e: None, "not a numeric array"),
+    (lambda e: e + 1, "added one"),
+])
+def test_a_recognised_mistake_has_a_name_without_the_students_numbers(expected, got, mistake):
+    verdict = diagnose(got(expected), expected, name="dx", variants={"added one": expected + 1})
+    assert not verdict.ok and verdict.mistake == mistake
+
+
+def test_right_answers_and_unexplained_wrong_values_have_no_name(expected, rng):
+    assert diagnose(expected, expected).mistake == ""
+    verdict = diagnose(expected + rng.standard_normal(expected.shape), expected)
+    assert not verdict.ok and "wrong values" in verdict.message and verdict.mistake == ""

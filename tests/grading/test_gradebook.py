@@ -1,5 +1,7 @@
 import dataclasses
 
+import pytest
+
 from grader.gradebook import Gradebook
 from grader.records import SubmissionRecord
 
@@ -29,3 +31,27 @@ def test_regrade_replaces_not_duplicates(tmp_path):
         book.put(dataclasses.replace(_record("ada", "a1", 3.0), score=4.0))
         assert book.count() == 1
         assert book.records()[0].score == 4.0
+
+
+def test_a_regrade_keeps_the_record_it_replaced(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        book.put(_record("ada", "a1", 3.0))
+        book.put(_record("ada", "a1", 4.0))
+        book.put(_record("ada", "a2", 6.0))  # a new submission replaces nothing
+        assert [r.score for r in book.superseded("02_backprop")] == [3.0]
+        assert book.superseded("01_activations") == []
+
+
+def test_read_only_never_changes_the_file(tmp_path):
+    path = tmp_path / "g.sqlite"
+    with Gradebook(path) as book:
+        book.put(_record("ada", "a1", 3.0))
+    before = path.read_bytes()
+    with Gradebook(path, read_only=True) as book:
+        assert book.records()[0].score == 3.0
+        with pytest.raises(PermissionError):
+            book.put(_record("bob", "b1", 1.0))
+    assert path.read_bytes() == before
+    with pytest.raises(FileNotFoundError):
+        Gradebook(tmp_path / "none.sqlite", read_only=True)
+    assert not (tmp_path / "none.sqlite").exists()

@@ -21,3 +21,4 @@ def test_anything_else_fails_saying_what_was_expected_and_what_came(result, got)
     with pytest.raises(GradeFailure) as failure:
         returned(result, "layernorm_backward", "dx, dgamma, dbeta")
     assert str(failure.value) == f"layernorm_backward should return a tuple (dx, dgamma, dbeta); got {got}"
+    assert failure.value.mistake == "did not return (dx, dgamma, dbeta)"  # one name for every student

@@ -1,5 +1,6 @@
 """The hidden-suite plugin on a tiny suite, with the student's functions called in-process."""
 
+import dataclasses
 import textwrap
 
 import numpy as np
@@ -84,3 +85,18 @@ def test_suites_with_same_named_files_each_run_their_own_tests(tmp_path):
     for name in ("a", "b", "a"):
         results, _ = run_suite(tmp_path / name, tiny_context({}))
         assert [r.task for r in results] == [{"a": "double", "b": "negate"}[name]]
+
+
+def test_the_diagnosis_reaches_the_record_by_name(suite):
+    """double x -> -2x: "wrong sign everywhere"; negate's failed property check names nothing."""
+    results, _ = run_suite(suite, tiny_context({"double": lambda x: -2 * x, "negate": lambda x: -x[:1]}))
+    assert [r.diagnosis for r in results] == ["wrong sign everywhere"] * 2 + ["", ""]
+    results, _ = run_suite(suite, tiny_context({"double": lambda x: x + x, "negate": np.negative}))
+    assert {r.diagnosis for r in results} == {""}
+
+
+def test_an_input_changed_in_place_is_a_named_mistake(suite):
+    context = tiny_context({"double": lambda x: x + x, "negate": np.negative})
+    context = dataclasses.replace(context, last_mutated=lambda: ["x"])
+    results, _ = run_suite(suite, context)
+    assert {(r.status, r.diagnosis) for r in results} == {("failed", "changed its input in place")}

@@ -102,6 +102,27 @@ def test_all_ones_dout_gives_window_sums(pair, rng):
     np.testing.assert_allclose(dx[0, 0], expected, rtol=1e-14)
 
 
+@both
+def test_all_ones_with_stride_and_padding_counts_the_windows(pair):
+    # w = 1 and dout = 1: dx[r, q] is F times the number of windows covering pixel (r, q); x = 1:
+    # dw[k, l] is N times the number of windows whose entry (k, l) is a real pixel, not padding.
+    # H = 5, W = 6, 2 x 2 kernel, stride 3, pad 1: windows start at padded rows 0, 3 and columns
+    # 0, 3, 6, so real rows 1 and 4 and real columns 1 and 4 lie in no window (the gaps and the
+    # leftover row that the floored output size skips).
+    forward, backward = pair
+    x, w = np.ones((2, 2, 5, 6)), np.ones((3, 2, 2, 2))
+    out, cache = forward(x, w, np.zeros(3), stride=3, pad=1)
+    assert out.shape == (2, 3, 2, 3)
+    dx, dw, db = backward(np.ones_like(out), cache)
+    rows, cols = np.array([1, 0, 1, 1, 0]), np.array([1, 0, 1, 1, 0, 1])
+    np.testing.assert_array_equal(dx, np.broadcast_to(3.0 * np.outer(rows, cols), dx.shape))
+    # kernel row 0 is padding in the first window row; kernel column 0 in the first window
+    # column, kernel column 1 in the last
+    window_rows, window_cols = np.array([1, 2]), np.array([2, 2])
+    np.testing.assert_array_equal(dw, np.broadcast_to(2.0 * np.outer(window_rows, window_cols), dw.shape))
+    np.testing.assert_array_equal(db, np.full(3, 2.0 * 2 * 3))
+
+
 # ---- gradients ----------------------------------------------------------------------------------
 
 CASES = [

@@ -149,6 +149,33 @@ def test_lstm_with_zero_weights_follows_the_gate_closed_form(rng):
     np.testing.assert_allclose(h, np.broadcast_to(expected, h.shape), rtol=1e-13, atol=1e-15)
 
 
+def test_lstm_backward_with_zero_weights_follows_the_gate_closed_form(rng):
+    # constant gates and L = sum_t h_t with c_t = i g S_t, S_t = (1 - f^t) / (1 - f): each bias
+    # gradient is a sum over t of dL/dh_t dh_t/db, written out by hand; x and h0 get no gradient
+    n, t_len, d, hidden = 3, 5, 2, 4
+    b = rng.standard_normal(4 * hidden)
+    i, f, o = (_sigmoid(b[k * hidden:(k + 1) * hidden]) for k in range(3))
+    g = np.tanh(b[3 * hidden:])
+    x = rng.standard_normal((n, t_len, d))
+    h, cache = lstm_forward(x, rng.standard_normal((n, hidden)), np.zeros((d, 4 * hidden)),
+                            np.zeros((hidden, 4 * hidden)), b)
+    dx, dh0, _, _, db = lstm_backward(np.ones_like(h), cache)
+    steps = np.arange(1, t_len + 1)[:, None]
+    s_t = (1.0 - f ** steps) / (1.0 - f)
+    ds_df = sum(k * f ** (k - 1) * (steps > k) for k in range(1, t_len))  # d/df of 1 + f + ... + f^(t-1)
+    tanh_c = np.tanh(i * g * s_t)
+    dh_dc = o * (1.0 - tanh_c ** 2)
+    expected = np.concatenate([
+        (dh_dc * g * s_t).sum(axis=0) * i * (1.0 - i),
+        (dh_dc * i * g * ds_df).sum(axis=0) * f * (1.0 - f),
+        tanh_c.sum(axis=0) * o * (1.0 - o),
+        (dh_dc * i * s_t).sum(axis=0) * (1.0 - g ** 2),
+    ])
+    np.testing.assert_allclose(db, n * expected, rtol=1e-12)
+    np.testing.assert_array_equal(dx, 0.0)
+    np.testing.assert_array_equal(dh0, 0.0)
+
+
 def test_lstm_gate_order_is_i_f_o_g():
     # input open, forget closed, output half open, candidate saturated at 1: c = 1, h = tanh(1)/2
     hidden = 3

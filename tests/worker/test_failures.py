@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.worker.errors import SubmissionOutOfTime
 from grader.worker.client import (
     LostHandle,
     StudentCrashed,
@@ -70,6 +71,19 @@ def test_timeouts_kill_the_worker_and_the_next_call_restarts_it():
         assert time.monotonic() - started < 8
         assert worker.call("ok", 21) == 42
         assert worker.report.starts == 3
+
+
+def test_a_submission_out_of_time_runs_no_more():
+    limits = dataclasses.replace(FAST, submission_seconds=3)
+    with Worker(chunks(HOSTILE), limits=limits) as worker:
+        started = time.monotonic()
+        with pytest.raises(SubmissionOutOfTime, match="time budget of 3 s"):
+            worker.call("spin", timeout=30)  # cut short by the budget, not its own timeout
+        assert time.monotonic() - started < 3.5
+        starts = worker.report.starts
+        with pytest.raises(SubmissionOutOfTime):
+            worker.call("ok", 21)  # at once, and no worker started for it
+        assert time.monotonic() - started < 4 and worker.report.starts == starts
 
 
 def test_crashes_cost_one_call_each():

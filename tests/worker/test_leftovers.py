@@ -31,7 +31,7 @@ def _folder(root: Path, name: str, owner: str | None, age: float = 0.0) -> Path:
 
 def _dead_owner() -> str:
     """The owner line of a process that has exited."""
-    code = "import os; from grader.worker.leftovers import _start_time; print(os.getpid(), _start_time(os.getpid()))"
+    code = "import os; from grader.worker.leftovers import start_time; print(os.getpid(), start_time(os.getpid()))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 

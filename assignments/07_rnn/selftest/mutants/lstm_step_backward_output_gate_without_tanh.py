@@ -1,0 +1,18 @@
+# selftest: mutant
+# description: the LSTM step's output-gate gradient forgets the tanh on the cell: dh_next * c_next instead of dh_next * tanh(c_next)
+# expect-lose: lstm_step_backward
+# expect-feedback: output gate's gradient used c_next
+import numpy as np
+
+
+def lstm_step_backward(dh_next, dc_next, cache):
+    x, h_prev, c_prev, wx, wh, i, f, o, g, tanh_c = cache
+    c_next = f * c_prev + i * g
+    dc = dc_next + dh_next * o * (1.0 - tanh_c * tanh_c)
+    da = np.concatenate([
+        dc * g * i * (1.0 - i),
+        dc * c_prev * f * (1.0 - f),
+        dh_next * c_next * o * (1.0 - o),
+        dc * i * (1.0 - g * g),
+    ], axis=1)
+    return da @ wx.T, da @ wh.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)

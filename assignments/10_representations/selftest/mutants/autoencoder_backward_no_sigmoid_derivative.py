@@ -1,0 +1,12 @@
+# selftest: mutant
+# description: the backward skips the sigmoid's derivative x_hat (1 - x_hat)
+# expect-lose: autoencoder_backward denoising_autoencoder_loss
+# expect-feedback: the sigmoid's derivative
+import numpy as np
+
+
+def autoencoder_backward(dx_hat, cache):
+    x, w1, w2, z, x_hat = cache
+    da2 = dx_hat
+    da1 = (da2 @ w2.T) * (1.0 - z * z)
+    return da1 @ w1.T, x.T @ da1, da1.sum(axis=0), z.T @ da2, da2.sum(axis=0)

@@ -1,0 +1,15 @@
+# selftest: mutant
+# description: the SGNS loss and gradients are summed over the N pairs instead of averaged
+# expect-lose: sgns_loss_vectors sgns_loss
+# expect-feedback: summed over the pairs instead of averaged
+import numpy as np
+
+
+def sgns_loss_vectors(v, u_pos, u_neg):
+    s_pos = np.sum(u_pos * v, axis=1)
+    s_neg = np.einsum("nkd,nd->nk", u_neg, v)
+    loss = np.sum(np.logaddexp(0.0, -s_pos)) + np.sum(np.logaddexp(0.0, s_neg))
+    g_pos = -0.5 * (1.0 - np.tanh(0.5 * s_pos))
+    g_neg = 0.5 * (1.0 + np.tanh(0.5 * s_neg))
+    dv = g_pos[:, None] * u_pos + np.einsum("nk,nkd->nd", g_neg, u_neg)
+    return float(loss), dv, g_pos[:, None] * v, g_neg[:, :, None] * v[:, None, :]
