@@ -192,7 +192,9 @@ def _fresh(fn):
     latest definition, not the one that existed when the check cell ran."""
     name = getattr(fn, "__qualname__", "")
     namespace = getattr(fn, "__globals__", None)
-    if not name.isidentifier() or not isinstance(namespace, dict):
+    code = getattr(fn, "__code__", None)
+    # a wrapper (functools.wraps, a renamed closure) is not what its name is bound to: keep it
+    if not name.isidentifier() or not isinstance(namespace, dict) or getattr(code, "co_name", None) != name:
         return fn
     current = namespace.get(name)
     return current if callable(current) else fn

@@ -141,3 +141,19 @@ def test_check_clip_grad_norm(checks, capsys):
     assert _line(capsys) == "PASS clip(max_norm=1.0): clipped gradients and total_norm match"
     checks.check_clip_grad_norm(lambda gs, m: gs, grads, 1.0, expected=[[0.6, 0.8]], expected_norm=5.0)
     assert _line(capsys) == "FAIL <lambda>(max_norm=1.0): should return (clipped, total_norm), a tuple of 2 items"
+
+
+def test_a_wrapper_is_rerun_as_it_is_not_replaced_by_what_it_wraps(checks, capsys):
+    import functools
+
+    def loss(x):
+        return float(np.sum(x ** 3)), 3 * x ** 2
+
+    @functools.wraps(loss)  # its __qualname__ is now "...loss": show_progress must not call loss itself
+    def cube_forward(x):
+        return x ** 3, x
+
+    checks.check_outputs("cube_forward", cube_forward)
+    capsys.readouterr()
+    checks.show_progress({"cube_forward": 1})
+    assert "cube_forward       1  PASS" in capsys.readouterr().out
