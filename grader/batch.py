@@ -30,7 +30,7 @@ from grader.grade import (
     submission_sha256,
     suite_session_for,
 )
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, GradebookError
 from grader.isolation import resolve_isolation
 from grader.outputs import OutputError, write_outputs
 from grader.records import SubmissionRecord, grader_error_reason
@@ -71,10 +71,6 @@ class GradingInterrupted(Exception):
         self.signum = signum
         super().__init__(f"interrupted by {signal.Signals(signum).name}: {graded} submission(s) graded and saved, "
                          f"{remaining} not graded; run the same command again to finish")
-
-
-class GradebookError(ValueError):
-    """The gradebook cannot be opened or written (locked, corrupt, read-only, disk full)."""
 
 
 def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:

@@ -16,6 +16,7 @@ import typer
 from grader.build import build
 from grader.build.errors import BuildError
 from grader.config import ConfigError
+from grader.config_discovery import find_course_toml
 
 app = typer.Typer(
     name="course",
@@ -26,6 +27,7 @@ app = typer.Typer(
 
 BAD_INPUT = 2
 _BUILD = build.__kwdefaults__
+CONFIG_HELP = "The course file (default: the nearest course.toml at or above this folder, as git finds .git)."
 
 
 def fail_line(message: str, status: int = BAD_INPUT) -> None:
@@ -51,13 +53,12 @@ def build_command(
         help="Slugs to build, e.g. 01_activations (default: every assignment in course.toml).")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Build directory (default: [course] build_dir of course.toml).")] = _BUILD["out"],
-    config: Annotated[Path, typer.Option(
-        "--config", help="The course file.")] = Path(_BUILD["config"]),
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Build nbgrader source notebooks, student releases and autograder bundles."""
     start = time.perf_counter()
     try:
-        built = build(config=config, assignments=assignments or (), out=out)
+        built = build(config=config or find_course_toml(), assignments=assignments or (), out=out)
     except (ConfigError, BuildError) as exc:
         fail_line(str(exc))
     for assignment in built:

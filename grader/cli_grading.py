@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,11 +16,13 @@ from rich.table import Table
 from grader import commands
 from grader.batch import GradebookError, GradingInterrupted
 from grader.build.errors import BuildError
-from grader.cli import BAD_INPUT, app, fail_line
+from grader.cli import BAD_INPUT, CONFIG_HELP, app, fail_line
 from grader.commands import BadArguments
 from grader.config import ConfigError
+from grader.config_discovery import find_course_toml
 from grader.discover import DiscoveryError
 from grader.export.escape import terminal_text
+from grader.export.nbgrader_gradebook import NbgraderGradebookError
 from grader.grade import BundleError
 from grader.isolation import ISOLATION_LEVELS, IsolationUnavailable
 from grader.outputs import OutputError
@@ -29,9 +32,11 @@ _GRADE = commands.grade.__kwdefaults__
 # What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
-                GradebookError, OutputError, WorkerStartError)
+                GradebookError, OutputError, NbgraderGradebookError, WorkerStartError)
 GRADER_ERRORS = 1
 """Exit status of a batch that completed, but recorded some submissions as grader errors."""
+INTERNAL_ERROR = 3
+"""Exit code of a bug in the grader (with its traceback); docs/ci.md lists every exit code."""
 
 
 def _fail(error: Exception, status: int = BAD_INPUT) -> None:
@@ -58,9 +63,14 @@ def grade_command(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders (default: number of cores).")] = _GRADE["jobs"],
     force: Annotated[bool, typer.Option("--force", help="Regrade submissions already in the gradebook.")] = _GRADE["force"],
     isolation: Annotated[str, typer.Option("--isolation", help=f"One of {', '.join(ISOLATION_LEVELS)}.")] = _GRADE["isolation"],
-    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path(_GRADE["config"]),
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Regrade everything and write only the regrade "
                                           "diff (regrade.md/.csv): gradebook and exports untouched.")] = _GRADE["dry_run"],
+    junit: Annotated[Optional[Path], typer.Option(
+        "--junit", help="Also write JUnit XML here (one testcase per hidden test), for CI.")] = _GRADE["junit"],
+    nbgrader_db: Annotated[Optional[Path], typer.Option(
+        "--nbgrader-db", help="Also write the grades into this nbgrader gradebook.db (formgrader, nbgrader export).")]
+        = _GRADE["nbgrader_db"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -76,11 +86,15 @@ def grade_command(
         with progress:
             task = progress.add_task(f"grading {assignment}", total=None)
             result = commands.grade(assignment=assignment, paths=paths, out=out, jobs=jobs, force=force,
-                                    isolation=isolation, config=config, dry_run=dry_run, on_progress=on_progress)
+                                    isolation=isolation, config=config or find_course_toml(), dry_run=dry_run,
+                                    junit=junit, nbgrader_db=nbgrader_db, on_progress=on_progress)
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:
         _fail(stop, 128 + stop.signum)
+    except Exception:  # a bug in the grader, never the submissions' fault: the traceback is the report
+        traceback.print_exc()
+        raise typer.Exit(INTERNAL_ERROR) from None
     table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
     for column in ("student", "score", "status", "problems"):
         table.add_column(column)
@@ -94,6 +108,10 @@ def grade_command(
         typer.echo("dry run: the gradebook, records, feedback and exports are unchanged")
     else:
         typer.echo(f"{_summary(result)} (gradebook: {result.out / 'gradebook.sqlite'})")
+        if junit:
+            typer.echo(f"JUnit XML: {junit}")
+        if nbgrader_db:
+            typer.echo(f"nbgrader gradebook: {len(result.records)} submission(s) written to {nbgrader_db}")
     if result.grader_errors:
         raise typer.Exit(GRADER_ERRORS)
 
@@ -102,11 +120,11 @@ def grade_command(
 def selftest_command(
     assignments: Annotated[Optional[list[str]], typer.Argument(help="Slugs (default: all).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders.")] = None,
-    config: Annotated[Path, typer.Option("--config", help="The course file.")] = Path("course.toml"),
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
     try:
-        outcomes = commands.selftest(assignments=assignments or (), config=config, jobs=jobs)
+        outcomes = commands.selftest(assignments=assignments or (), config=config or find_course_toml(), jobs=jobs)
     except _USER_ERRORS as error:
         _fail(error)
     table = Table(title="hidden-suite self-test")

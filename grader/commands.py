@@ -11,7 +11,10 @@ from grader.build import build
 from grader.config import load_course
 from grader.discover import discover
 from grader.isolation import ISOLATION_LEVELS
+from grader.export.junit import junit_xml
+from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
 from grader.grade import AssignmentBundle
+from grader.outputs import OutputError
 from grader.selftest import SelfTestOutcome, cases, run_case
 
 
@@ -30,11 +33,13 @@ class BadArguments(ValueError):
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
-          build_dir: Path | None = None, dry_run: bool = False, on_progress=None) -> BatchResult:
-    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``
-    (dry_run: regrade all, write only the regrade diff).
+          build_dir: Path | None = None, dry_run: bool = False, junit: Path | None = None,
+          nbgrader_db: Path | None = None, on_progress=None) -> BatchResult:
+    """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
 
-    Every argument is checked before anything is written: bad input leaves no trace."""
+    dry_run: regrade all, write only the regrade diff. junit: also write the records as JUnit XML
+    there. nbgrader_db: also write them into that nbgrader gradebook.db. Every argument is
+    checked before anything is written: bad input leaves no trace."""
     if isolation not in ISOLATION_LEVELS:
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
     if jobs is not None and jobs < 1:
@@ -42,9 +47,35 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     load_course(config).assignment(assignment)  # an unknown slug or a bad course.toml, before any work
     discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
     course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
-    return grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret,
-                       title=f"{course.title}: {bundle.title}", jobs=jobs, force=force,
-                       isolation=isolation, dry_run=dry_run, on_progress=on_progress)
+    if nbgrader_db is not None:
+        check_nbgrader_gradebook(nbgrader_db, slug=bundle.slug, task_points=bundle.task_points)
+    title = f"{course.title}: {bundle.title}"
+    result = grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret, title=title,
+                         jobs=jobs, force=force, isolation=isolation, dry_run=dry_run, on_progress=on_progress)
+    if dry_run:
+        return result
+    if junit is not None:
+        try:
+            Path(junit).parent.mkdir(parents=True, exist_ok=True)
+            Path(junit).write_bytes(junit_xml(result.records, title=title))
+        except OSError as error:
+            raise OutputError(f"{junit}: JUnit XML cannot be written ({error.strerror or error}); every grade "
+                              "is saved in the gradebook") from None
+    if nbgrader_db is not None:
+        write_nbgrader_gradebook(result.records, nbgrader_db, slug=bundle.slug, task_points=bundle.task_points,
+                                 due=course.assignment(bundle.slug).due.isoformat(),
+                                 timestamps=nbgrader_timestamps(paths, bundle.slug))
+    return result
+
+
+def nbgrader_timestamps(paths: list[Path], slug: str) -> dict[str, str]:
+    """Student -> the ``timestamp.txt`` nbgrader's collect put next to their submission."""
+    stamps = {}
+    for submission in discover([Path(p) for p in paths], slug):
+        stamp = submission.path.parent / "timestamp.txt"
+        if stamp.is_file():
+            stamps[submission.student] = stamp.read_text(encoding="utf-8").strip()
+    return stamps
 
 
 def _run_case_job(args) -> SelfTestOutcome:

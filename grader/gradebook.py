@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS superseded (
 """
 
 
+class GradebookError(ValueError):
+    """The gradebook cannot be opened or written (missing for a dry run, locked, corrupt,
+    read-only, disk full): one line for the user, and nothing in it is lost."""
+
+
 class Gradebook:
     """A SQLite gradebook file; a context manager that closes the connection."""
 

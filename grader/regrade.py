@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.export.escape import markdown_code, markdown_text
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, GradebookError
 from grader.records import SubmissionRecord, TestResult
 
 ABSENT = "absent"
@@ -253,7 +253,7 @@ class DryRunGradebook:
         try:
             self._book = Gradebook(path, read_only=True, busy_seconds=busy_seconds)
         except FileNotFoundError:
-            raise ValueError(f"--dry-run compares with the gradebook {path}, which does not exist yet: "
+            raise GradebookError(f"--dry-run compares with the gradebook {path}, which does not exist yet: "
                              f"grade once without --dry-run (or give the --out of that run)") from None
         self._new: dict[tuple[str, str], SubmissionRecord] = {}
 

@@ -12,7 +12,7 @@ a step needs what an earlier one produced (classified cells, tasks), so it canno
                   -> add_progress_cell -> lock_cells -> add_title -> finalize
         requirements: release_requirements (the release's imports) -> requirements.txt
         checks:   load_check_inputs -> compute_expected -> expected.npz (+ nnf_checks.py)
-        grading:  make_manifest + hidden_suite
+        grading:  make_manifest + hidden_suite -> with_autograder_zip (Gradescope)
 
 Layout under the build directory (docs/internals.md section 4):
 
@@ -20,7 +20,9 @@ Layout under the build directory (docs/internals.md section 4):
     release/<slug>/<slug>.ipynb, nnf_checks.py, expected.npz  what students get
     release/<slug>/requirements.txt, release/requirements.txt  what they install (one folder, all)
     autograder/<slug>/manifest.json, tests/...                what grading needs
+    autograder/<slug>/autograder.zip                           the same, as a Gradescope autograder
     nbgrader_config.py                                         points nbgrader's own release elsewhere
+    .nnf-course                                                where course.toml is (config_discovery.py)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.build.autograder_zip import with_autograder_zip
 from grader.build.classify import classify_cells
 from grader.build.environment_cell import add_environment_cell
 from grader.build.expected import compute_expected, load_check_inputs
@@ -47,6 +50,7 @@ from grader.build.stub_solutions import stub_solutions
 from grader.build.tasks import collect_tasks
 from grader.build.title import add_title
 from grader.config import AssignmentConfig, CourseConfig
+from grader.config_discovery import COURSE_LINK, course_link_text
 
 CHECKS_MODULE = Path(__file__).with_name("nnf_checks.py")
 PRODUCTS = ("source", "release", "autograder")
@@ -86,7 +90,7 @@ def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> B
                            hand_in=course.hand_in)
         return notebook_bytes(finalize_notebook(titled, slug=slug))
 
-    source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks)))
+    source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks), tasks))
     release = finish(stubbed)
     checks = load_check_inputs(assignment.checks, label=f"{label}/checks.py")
     expected = npz_bytes(compute_expected(cells, tasks, checks, tolerances=course.grading.tolerances,
@@ -135,8 +139,10 @@ def build_course(course: CourseConfig, *, slugs: Sequence[str] = (), out: Path |
     """Build the named assignments (default: all) into ``out`` (default: course.build_dir).
     Everything is built before anything is written, so an error leaves the old build intact."""
     chosen = [course.assignment(slug) for slug in slugs] if slugs else list(course.assignments)
-    built = [build_assignment(assignment, course=course) for assignment in chosen]
-    write_built(built, Path(out) if out is not None else course.build_dir)
+    built = [with_autograder_zip(build_assignment(assignment, course=course), course=course) for assignment in chosen]
+    out = Path(out) if out is not None else course.build_dir
+    write_built(built, out)
+    (out / COURSE_LINK).write_text(course_link_text(build_dir=out, course_toml=course.path))
     return built
 
 

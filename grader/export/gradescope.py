@@ -1,4 +1,6 @@
-"""Gradescope autograder ``results.json`` for one submission record."""
+"""Gradescope autograder ``results.json`` for one submission record, in the documented format
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output format"): Gradescope
+computes the assignment's total from the tests' ``max_score``, so the top level has none."""
 
 from __future__ import annotations
 
@@ -10,13 +12,12 @@ _GRADESCOPE_STATUS = {"passed": "passed"}
 
 
 def gradescope_results(record: SubmissionRecord) -> dict:
-    """The Gradescope results dict: score, max_score, output, tests[] (name, score, max_score,
-    output, visibility, status)."""
+    """The Gradescope results dict: score, output, visibility, stdout_visibility, tests[] (name,
+    number, score, max_score, output, visibility, status, tags = [task])."""
     summary = [f"{record.score:g} / {record.max_score:g} points."]
     summary += [f"Note: {p}" for p in record.problems]
     return {
         "score": round(record.score, 6),
-        "max_score": round(record.max_score, 6),
         "output": "\n".join(summary),
         "visibility": "visible",
         "stdout_visibility": "hidden",

@@ -7,8 +7,8 @@ from grader.build.lock_cells import lock_cells
 from grader.build.nbgrader_metadata import add_nbgrader_metadata
 
 
-def test_ids_metadata_and_kernel(toy_cells):
-    nb = finalize_notebook(lock_cells(add_nbgrader_metadata(toy_cells)), slug="01_toy")
+def test_ids_metadata_and_kernel(toy_cells, toy_tasks):
+    nb = finalize_notebook(lock_cells(add_nbgrader_metadata(toy_cells, toy_tasks)), slug="01_toy")
     nbformat.validate(nb)
     assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
     assert nb.metadata["kernelspec"]["name"] == "python3"

@@ -67,7 +67,7 @@ def test_the_example_is_anonymised_feedback_students_saw():
     text = misconceptions_markdown(table, chart="02_backprop_misconceptions.png")
     for student in ("ada", "bob", "cyd", "dee", "eve"):
         assert student not in text
-    assert "1. **linear\\_backward: transposed** — 2 of 5 students (40%)" in text
+    assert "1. **linear_backward: transposed** — 2 of 5 students (40%)" in text
     assert "| `linear_backward` | transposed | 2 | 40% |" in text
     assert f"| `linear_forward` | {NO_DIAGNOSIS} | 1 | 20% |" in text
     assert "Not attempted (stub or missing function), students per function: `linear_backward` 2." in text
@@ -108,7 +108,7 @@ def test_written_files_and_the_course_wide_section(tmp_path):
                         "students": "2", "share": "0.4", "students_graded": "5"}
     assert misconceptions_csv([table]) == (tmp_path / "misconceptions.csv").read_text()
     course = course_misconceptions_markdown([table], link=lambda slug: f"grades/{slug}/report/misconceptions.md")
-    assert "| 02\\_backprop | `linear_backward` | transposed | 2 of 5 | 40% |" in course
+    assert "| 02_backprop | `linear_backward` | transposed | 2 of 5 | 40% |" in course
     assert "[misconceptions](grades/02_backprop/report/misconceptions.md)" in course
     assert "| 25% |" in course  # the share of wrong answers without a diagnosis
 
@@ -172,7 +172,7 @@ def test_a_batch_with_planted_mistakes_gives_the_expected_counts(tmp_path):
     assert misconceptions(result.records).not_attempted == {"relu_forward": 1}  # ed has no relu_forward
     report = out / "01_activations" / "report"
     text = (report / "misconceptions.md").read_text()
-    assert "| `relu_forward` | leaky slope 0.1 (that is leaky\\_relu) | 2 | 33% |" in text
+    assert "| `relu_forward` | leaky slope 0.1 (that is leaky_relu) | 2 | 33% |" in text
     assert "student-" not in text and "<b>" not in text
     assert (report / "01_activations_misconceptions.png").exists()
     assert "[misconceptions.md](misconceptions.md)" in (report / "report.md").read_text()

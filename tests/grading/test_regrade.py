@@ -198,8 +198,8 @@ def test_a_changed_tolerance_regraded_dry_then_for_real(tmp_path, monkeypatch):
     assert "**2 scores changed (1 up, 1 down)** among 3 students" in text
     # One point per function (course.toml), so each total moves by exactly one point.
     assert "| near-relu | 2 | 1 / 22 | -1 | same |" in text and "| near-tanh | 1 | 2 / 22 | +1 | same |" in text
-    assert "| near-tanh | `tanh_forward` | 0 | 1 | tanh\\_forward: tanh (failed → passed) |" in text
-    assert "| near-relu | `relu_backward` | 1 | 0 | relu\\_backward: relu backward (passed → failed) |" in text
+    assert "| near-tanh | `tanh_forward` | 0 | 1 | tanh_forward: tanh (failed → passed) |" in text
+    assert "| near-relu | `relu_backward` | 1 | 0 | relu_backward: relu backward (passed → failed) |" in text
     rows = list(csv.DictReader(io.StringIO((out / "01_activations" / "regrade.csv").read_text())))
     assert {(r["student"], r["task"], r["old_status"], r["new_status"]) for r in rows} == {
         ("near-tanh", "tanh_forward", "failed", "passed"), ("near-relu", "relu_backward", "passed", "failed")}
