@@ -118,6 +118,9 @@ class CourseConfig:
     """``[[assignments]]`` in file order."""
     path: Path
     """The course.toml this was read from (absolute)."""
+    hand_in: str = ""
+    """``[course] hand_in``: how students hand in, Markdown, shown in every notebook's header
+    (optional; when absent the header says to ask the instructor)."""
 
     @property
     def root(self) -> Path:
@@ -281,8 +284,9 @@ def load_course(path: str | Path = "course.toml", *, environ: Mapping[str, str] 
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
 
     top = _Reader(file, "", data, ("course", "grading", "assignments"))
-    course = top.sub("course", ("title", "secret", "build_dir"), required=True)
+    course = top.sub("course", ("title", "secret", "build_dir", "hand_in"), required=True)
     title = course.nonempty("title")
+    hand_in = course.nonempty("hand_in") if "hand_in" in course.table else ""
     secret = environ.get(SECRET_ENV) or course.get("secret", str, "")
     if not secret.strip():
         raise course.error(f"missing: set [course] secret, or the environment variable {SECRET_ENV}", "secret")
@@ -310,7 +314,7 @@ def load_course(path: str | Path = "course.toml", *, environ: Mapping[str, str] 
         seen[assignment.slug] = index
         assignments.append(assignment)
     return CourseConfig(title=title, secret=secret, build_dir=build_dir, grading=grading,
-                        assignments=tuple(assignments), path=path)
+                        assignments=tuple(assignments), path=path, hand_in=hand_in.strip())
 
 
 def check_points(assignment: AssignmentConfig, *, solutions: Sequence[str], reference_names: Iterable[str],

@@ -74,6 +74,12 @@ def test_loads_values_defaults_and_overrides(tmp_path):
     assert course.assignment("02_two") is two
 
 
+def test_hand_in_is_optional_markdown(tmp_path):
+    assert _course(tmp_path).hand_in == ""
+    text = GOOD.replace('title = "T"\n', 'title = "T"\nhand_in = """\nUpload **the notebook**.\n"""\n', 1)
+    assert _course(tmp_path, text).hand_in == "Upload **the notebook**."
+
+
 def test_the_repository_course_toml_loads():
     course = load_course(Path(__file__).parents[1] / "course.toml", environ={})
     assert course.assignment("01_activations").points["sigmoid_forward"] == 1
@@ -116,6 +122,8 @@ def test_unknown_keys(tmp_path, old, new, message):
     ('[assignments.points]\nf_forward = 1\nf_backward = 2.5\n', '',
      "course.toml: assignments[0].points: missing (expected a table)"),
     ('title = "T"\n', "", "course.toml: course.title: missing (expected a string)"),
+    ('title = "T"\n', 'title = "T"\nhand_in = 3\n', "course.toml: course.hand_in: expected a string, got int 3"),
+    ('title = "T"\n', 'title = "T"\nhand_in = "  "\n', "course.toml: course.hand_in: must not be empty"),
 ])
 def test_bad_types_and_values(tmp_path, old, new, message):
     assert old in GOOD

@@ -324,7 +324,7 @@ check_gradients(silu_forward, silu_backward)
 #
 # The derivative is computed by *your* backward with `dout = 1`. Look at where each derivative
 # goes to 0 (saturation: no gradient flows back through that unit) and at what happens at 0.
-# Functions you have not implemented yet are listed instead of plotted.
+# Functions you have not implemented yet (or that fail) are listed instead of plotted.
 
 # %% experiment=true
 import matplotlib.pyplot as plt
@@ -343,27 +343,39 @@ pairs = {
     "softplus": (softplus_forward, softplus_backward),
     "silu": (silu_forward, silu_backward),
 }
-fig, axes = plt.subplots(3, 4, figsize=(14, 9), sharex=True)
-waiting = []
-for ax, (name, (forward, backward)) in zip(axes.flat, pairs.items()):
+curves, waiting, broken = {}, [], []
+for name, (forward, backward) in pairs.items():
     try:
         out, cache = forward(x)
         grads = backward(np.ones_like(x), cache)
+        dx = grads[0] if isinstance(grads, tuple) else grads
+        if np.shape(out) != x.shape or np.shape(dx) != x.shape:
+            raise ValueError("the output or the gradient does not have the shape of x")
     except NotImplementedError:
         waiting.append(name)
-        ax.set_title(f"{name}: not implemented yet", fontsize=9)
         continue
-    dx = grads[0] if isinstance(grads, tuple) else grads
-    ax.plot(x, out, label="f(x)")
-    ax.plot(x, dx, "--", label="f'(x)")
-    ax.axhline(0.0, color="grey", linewidth=0.5)
-    ax.set_title(name)
-    ax.legend(fontsize=8)
-axes.flat[-1].axis("off")
-fig.tight_layout()
-plt.show()
+    except Exception as exc:  # a wrong return structure: say so, and plot the others
+        broken.append(f"{name} ({type(exc).__name__}: {exc})")
+        continue
+    curves[name] = (out, dx)
+if curves:
+    columns = min(4, len(curves))
+    rows = -(-len(curves) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.5 * columns, 3 * rows), sharex=True, squeeze=False)
+    for ax, (name, (out, dx)) in zip(axes.flat, curves.items()):
+        ax.plot(x, out, label="f(x)")
+        ax.plot(x, dx, "--", label="f'(x)")
+        ax.axhline(0.0, color="grey", linewidth=0.5)
+        ax.set_title(name)
+        ax.legend(fontsize=8)
+    for ax in axes.flat[len(curves):]:
+        ax.axis("off")
+    fig.tight_layout()
+    plt.show()
 if waiting:
-    print("not implemented yet:", ", ".join(waiting))
+    print(f"Implement {waiting[0].split()[0]}_forward and _backward first; not implemented yet: {', '.join(waiting)}")
+if broken:
+    print("not plotted, fix these first (run their checks):", "; ".join(broken))
 
 # %% [markdown]
 # ### Vanishing gradients: 20 sigmoid layers vs 20 ReLU layers

@@ -22,7 +22,7 @@
 # and new dicts), float64 in gives float64 out. Each function is followed by a locked check cell
 # that prints `PASS`, `FAIL` with the reason, or `NOT IMPLEMENTED YET`. Some functions return
 # dicts or take a random generator, which the stored checks cannot handle; their checks use a
-# small helper, `check_close`, defined (locked) below, with the expected numbers written in the
+# helper from `nnf_checks.py`, `check_close`, with the expected numbers written in the
 # cell. Passing these checks is a good sign, not your grade: the grader uses other inputs.
 
 # %% setup=true
@@ -31,54 +31,7 @@ import math
 import numpy as np
 
 # %% check=true
-import sys
-import warnings
-
-from nnf_checks import check_gradients, check_outputs, skip_if_not_implemented
-
-
-class CheckFailed(Exception):
-    """A check's verdict: the message says what is wrong."""
-
-
-def check_close(name, compute, expected, *, rtol=1e-6, atol=1e-8):
-    """Run ``compute()`` (your function on fixed inputs; it returns {label: value}) and compare
-    each value with ``expected[label]``. Prints one line: PASS, FAIL, NOT IMPLEMENTED YET or ERROR."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            got = compute()
-        errors = []
-        for label, want in expected.items():
-            value = got[label]
-            if value is None:
-                raise CheckFailed(f"{label} is None (a missing return statement?)")
-            try:
-                value = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise CheckFailed(f"{label} is not an array of numbers") from None
-            want = np.asarray(want, dtype=np.float64)
-            if value.shape != want.shape:
-                raise CheckFailed(f"{label} has the wrong shape: got {value.shape}, expected {want.shape}")
-            gap = np.abs(value - want)
-            if not np.allclose(value, want, rtol=rtol, atol=atol):
-                i = np.unravel_index(int(np.nanargmax(np.where(np.isnan(gap), np.inf, gap))), gap.shape)
-                where = f" at index {tuple(int(k) for k in i)}" if i else ""
-                raise CheckFailed(f"{label} is wrong{where}: got {value[i]:.6g}, expected {want[i]:.6g}")
-            errors.append(float(gap.max(initial=0.0)))
-        numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-        if numeric:
-            raise CheckFailed(f"the values are right but numpy warned '{numeric[0].message}'")
-    except NotImplementedError:
-        line = f"NOT IMPLEMENTED YET {name}"
-    except CheckFailed as failure:
-        line = f"FAIL {name}: {failure}"
-    except Exception as exc:  # a check reports, it never raises
-        line = f"ERROR {name}: {type(exc).__name__}: {exc}"
-    else:
-        line = f"PASS {name}: {', '.join(expected)} match the expected values (max abs error {max(errors):.1e})"
-    sys.stdout.write(line + "\n")  # one write, so the line is never split across two outputs
-    sys.stdout.flush()
+from nnf_checks import CheckFailed, check_close, check_gradients, check_outputs, skip_if_not_implemented
 
 
 def small_params(sizes, seed):

@@ -2,7 +2,7 @@
 
 Only standardize, step_lr and early_stopping use the build's stored checks: the other graded
 functions take an ``rng`` (np.random.Generator) or a dict of parameters, which expected.npz
-cannot store, so the notebook checks them with its own locked helper (``check_close``) against
+cannot store, so the notebook checks them with ``check_close`` (from nnf_checks.py) against
 literal values in the check cells. Those literals were computed with reference.init and
 reference.mlp on the inputs the check cells build; the source notebook's checks all PASS exactly
 when they still agree with the reference.

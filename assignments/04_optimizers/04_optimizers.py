@@ -49,9 +49,7 @@ import math
 import numpy as np
 
 # %% check=true
-import copy
-
-from nnf_checks import check_outputs, skip_if_not_implemented
+from nnf_checks import check_clip_grad_norm, check_outputs, check_update_rule, skip_if_not_implemented
 
 W0 = np.array([[0.5, -1.0], [2.0, 0.25]])
 CLIP_GRADS = [np.array([[3.0, -4.0, 1.0], [0.0, 2.0, -1.0]]), np.array([0.5, -2.0, 1.5])]
@@ -62,98 +60,13 @@ def fixed_gradient(step):
     return np.cos(np.array([[1.0, 2.0], [3.0, 4.0]]) * step)
 
 
-class CheckFailed(Exception):
-    """Ends a check; its message is the reason printed after FAIL."""
-
-
-def _unchanged(before, after):
-    if isinstance(before, dict):
-        return isinstance(after, dict) and before.keys() == after.keys() and all(
-            _unchanged(before[k], after[k]) for k in before)
-    if isinstance(before, np.ndarray):
-        return np.array_equal(before, after, equal_nan=True)
-    return True
-
-
-def _compare(what, got, want):
-    if got is None:
-        raise CheckFailed(f"{what} is None (a missing return statement?)")
-    got = np.asarray(got, dtype=np.float64)
-    if got.shape != want.shape:
-        raise CheckFailed(f"{what} has shape {got.shape}, expected {want.shape}")
-    if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
-        error = np.where(np.isnan(got), np.inf, np.abs(got - want))
-        i = np.unravel_index(int(np.argmax(error)), want.shape)
-        where = "[" + ", ".join(str(int(j)) for j in i) + "]" if i else ""
-        raise CheckFailed(f"{what}{where} is {got[i]:.9g}, expected {want[i]:.9g}")
-
-
-def _report(label, body):
-    try:
-        message = body()
-    except NotImplementedError:
-        print(f"NOT IMPLEMENTED YET {label}")
-    except CheckFailed as failed:
-        print(f"FAIL {label}: {failed}")
-    except Exception as exc:  # a check reports, it never raises
-        print(f"ERROR {label}: {type(exc).__name__}: {exc}")
-    else:
-        print(f"PASS {label}: {message}")
-
-
 def check_rule(rule, *, keys, expected, **hyper):
-    """Run `rule` from W0 for len(expected) steps on fixed_gradient(1), fixed_gradient(2), ...,
-    passing back the state it returns. Each row of `expected` is w after that step (entries in
-    row-major order); `keys` are the keys the final state must have."""
-    label = f"{rule.__name__}({', '.join(f'{k}={v}' for k, v in hyper.items())})"
-
-    def body():
-        w, state = W0.copy(), None
-        for step, row in enumerate(expected, start=1):
-            dw = fixed_gradient(step)
-            kept = copy.deepcopy((w, dw, state))
-            result = rule(w, dw, state, **hyper)
-            for name, before, after in zip(("w", "dw", "state"), kept, (w, dw, state)):
-                if not _unchanged(before, after):
-                    raise CheckFailed(f"step {step} changed its input {name} in place; build new arrays "
-                                      f"and a new dict instead")
-            if not (isinstance(result, tuple) and len(result) == 2):
-                raise CheckFailed("should return (new_w, state), a tuple of 2 items")
-            new_w, state = result
-            later = " (the steps before were right: check what the state carries to the next step)"
-            try:
-                _compare(f"after step {step} of {len(expected)}, w", new_w, np.reshape(row, W0.shape))
-            except CheckFailed as failed:
-                raise CheckFailed(f"{failed}{later if step > 1 else ''}") from None
-            w = new_w
-        found = sorted(state) if isinstance(state, dict) else type(state).__name__
-        if found != sorted(keys):
-            raise CheckFailed(f"w is right, but the state should be a dict with keys {sorted(keys)}; "
-                              f"got {found}")
-        return f"w matches after each of {len(expected)} steps; state keys {sorted(keys)}"
-
-    _report(label, body)
+    """`rule` from W0 on fixed_gradient(1), (2), ...; row k of `expected` is w after step k."""
+    check_update_rule(rule, w0=W0, gradient=fixed_gradient, expected=expected, keys=keys, **hyper)
 
 
 def check_clip(clip, max_norm, *, expected, expected_norm):
-    """clip(CLIP_GRADS, max_norm) against the expected clipped arrays and total norm."""
-
-    def body():
-        grads = [g.copy() for g in CLIP_GRADS]
-        result = clip(grads, max_norm)
-        if any(not np.array_equal(g, kept) for g, kept in zip(grads, CLIP_GRADS)):
-            raise CheckFailed("changed the gradients it was given in place; return new arrays")
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise CheckFailed("should return (clipped, total_norm), a tuple of 2 items")
-        clipped, total_norm = result
-        if not isinstance(clipped, (list, tuple)) or len(clipped) != len(expected):
-            raise CheckFailed(f"clipped should be a list of {len(expected)} arrays, got {type(clipped).__name__}")
-        _compare("total_norm", total_norm, np.asarray(expected_norm))
-        for i, (got, want) in enumerate(zip(clipped, expected)):
-            _compare(f"clipped[{i}]", got, np.asarray(want))
-        return "clipped gradients and total_norm match"
-
-    _report(f"clip_grad_norm(max_norm={max_norm})", body)
+    check_clip_grad_norm(clip, CLIP_GRADS, max_norm, expected=expected, expected_norm=expected_norm)
 
 
 # %% [markdown]
@@ -522,12 +435,14 @@ def descend(rule, grad, w0, steps, **hyper):
 
 
 def try_descend(name, rule, grad, w0, steps, waiting, **hyper):
-    """descend(...), or None (and the name noted in `waiting`) while the rule is a stub."""
+    """descend(...), or None (and the name noted in `waiting`) while the rule is a stub or fails."""
     try:
         return descend(rule, grad, w0, steps, **hyper)
     except NotImplementedError:
         waiting.append(name)
-        return None
+    except Exception as exc:  # a wrong return structure: note it, plot the others
+        waiting.append(f"{name} (fails with {type(exc).__name__}: run its check)")
+    return None
 
 
 quadratic_runs = {

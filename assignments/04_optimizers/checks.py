@@ -2,8 +2,9 @@
 
 Only the schedules use the build's stored checks here. The update rules return
 ``(new_w, state)`` with a dict state, and clip_grad_norm takes a list of arrays: the build's
-expected.npz stores only numbers and arrays, so those functions are checked by the notebook's
-own locked helpers (``check_rule``, ``check_clip``) against literal values in the check cells.
+expected.npz stores only numbers and arrays, so those functions are checked with
+``check_update_rule`` and ``check_clip_grad_norm`` (nnf_checks.py) against literal values in the
+check cells.
 Those literals were computed with reference.optim (three steps from W0 on fixed_gradient(1..3));
 the source notebook's checks all PASS exactly when they still agree with the reference.
 

@@ -34,45 +34,8 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import check_backward, check_gradients, check_outputs, skip_if_not_implemented
-
-
-class CheckFailed(Exception):
-    """Ends a check; its message is the reason printed after FAIL."""
-
-
-def report(label, body):
-    """Run body() and print one line: PASS with its message, FAIL with the reason, or NOT IMPLEMENTED YET."""
-    try:
-        message = body()
-    except NotImplementedError:
-        print(f"NOT IMPLEMENTED YET {label}")
-    except CheckFailed as failed:
-        print(f"FAIL {label}: {failed}")
-    except Exception as exc:  # a check reports, it never raises
-        print(f"ERROR {label}: {type(exc).__name__}: {exc}")
-    else:
-        print(f"PASS {label}: {message}")
-
-
-def compare(what, got, want, mistakes=None):
-    """CheckFailed unless got matches want (|got - want| <= 1e-8 + 1e-6 |want|); when it matches
-    one of the known `mistakes` ({description: that mistake's output}) instead, say which."""
-    want = np.asarray(want, dtype=np.float64)
-    if got is None:
-        raise CheckFailed(f"{what} is None (a missing return statement?)")
-    got = np.asarray(got, dtype=np.float64)
-    if got.shape != want.shape:
-        raise CheckFailed(f"{what} has shape {got.shape}, expected {want.shape}")
-    if np.allclose(got, want, rtol=1e-6, atol=1e-8):
-        return
-    for mistake, wrong in (mistakes or {}).items():
-        if wrong is not None and np.shape(wrong) == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
-            raise CheckFailed(f"{what} matches a known mistake: {mistake}")
-    error = np.where(np.isnan(got), np.inf, np.abs(got - want))
-    i = np.unravel_index(int(np.argmax(error)), want.shape)
-    where = "[" + ", ".join(str(int(j)) for j in i) + "]"
-    raise CheckFailed(f"{what}{where} is {got[i]:.9g}, expected {want[i]:.9g}")
+from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
+                        skip_if_not_implemented)
 
 
 def pair(result, name):
@@ -94,7 +57,7 @@ def check_penalty_gradient(penalty):
             step[i] = h
             numeric[i] = (penalty(w + step, lam)[0] - penalty(w - step, lam)[0]) / (2 * h)
         try:
-            compare("dw", dw, numeric)
+            expect_close("dw", dw, numeric)
         except CheckFailed as failed:
             raise CheckFailed(f"{failed} (the slope of the penalty you return, by central differences): "
                               f"the penalty and its gradient do not agree") from None
@@ -210,7 +173,7 @@ def check_dropout_train(forward, p, seed=0):
     def body():
         u = np.random.default_rng(seed).random(x.shape)
         out, _ = pair(forward(x, p, train=True, rng=np.random.default_rng(seed)), "dropout_forward")
-        compare("out", out, np.where(u >= p, x / (1 - p), 0.0), mistakes={
+        expect_close("out", out, np.where(u >= p, x / (1 - p), 0.0), mistakes={
             "keeps an entry with probability p (p is the probability to DROP)": np.where(u < p, x / (1 - p), 0.0),
             "the survivors are not scaled by 1 / (1 - p)": np.where(u >= p, x, 0.0),
             "the survivors are multiplied by (1 - p) instead of divided": np.where(u >= p, x * (1 - p), 0.0),
@@ -222,7 +185,7 @@ def check_dropout_train(forward, p, seed=0):
         if abs(dropped - p) > 0.01:
             raise CheckFailed(f"on 100000 ones, {dropped:.3f} of the entries were dropped, expected about p = {p}")
         kept = big[big != 0]
-        compare("the kept entries (the input is all ones)", kept, np.full(kept.shape, 1 / (1 - p)), mistakes={
+        expect_close("the kept entries (the input is all ones)", kept, np.full(kept.shape, 1 / (1 - p)), mistakes={
             "the survivors are not scaled by 1 / (1 - p)": np.ones(kept.shape)})
         return f"the documented mask; {dropped:.3f} dropped on 100000 entries; survivors scaled by 1/(1-p)"
 
@@ -306,10 +269,10 @@ def check_batchnorm_eval(forward):
     def body():
         out, _ = pair(forward(x, gamma, beta, running_mean, running_var, train=False), "batchnorm_forward")
         batch_stats, _ = pair(forward(x, gamma, beta, running_mean, running_var, train=True), "batchnorm_forward")
-        compare("out", out, expected, mistakes={
+        expect_close("out", out, expected, mistakes={
             "uses the batch statistics in eval mode; use running_mean and running_var": batch_stats})
         single, _ = pair(forward(x[3:4], gamma, beta, running_mean, running_var, train=False), "batchnorm_forward")
-        compare("out for a batch holding only row 3", single, expected[3:4])
+        expect_close("out for a batch holding only row 3", single, expected[3:4])
         return "running statistics used; a batch of one example gets its own row"
 
     report("batchnorm_forward eval mode", body)
@@ -492,9 +455,9 @@ def check_agc_units(clip):
                            [[0.00177281052086, 0.0], [-0.000886405260428, 0.00443202630214]]]])
 
     def body():
-        compare("the clipped bias gradient", clip(b, db), [0.007348469228, 0.0, -0.009797958971], mistakes={
+        expect_close("the clipped bias gradient", clip(b, db), [0.007348469228, 0.0, -0.009797958971], mistakes={
             "not clipped at all": db})
-        compare("the clipped conv gradient (F, C, HH, WW)", clip(w4, g4), expected4)
+        expect_close("the clipped conv gradient (F, C, HH, WW)", clip(w4, g4), expected4)
         return "1-D: one unit; 4-D: one unit per filter (filter 0 kept, filter 1 clipped)"
 
     report("adaptive_grad_clip 1-D and 4-D", body)

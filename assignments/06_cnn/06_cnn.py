@@ -33,7 +33,8 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import check_backward, check_gradients, check_outputs, skip_if_not_implemented
+from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
+                        skip_if_not_implemented)
 
 # Small inputs with integer entries for the convolution's checks: every expected value below is
 # an integer that you can recompute by hand.
@@ -45,43 +46,31 @@ B_CONV = np.array([1.0, -2.0])
 
 
 def check_conv_forward(conv_fn, *, stride, pad, expected):
-    """Run conv_fn(X_CONV, W_CONV, B_CONV, stride=stride, pad=pad) and compare its `out` with
-    `expected`; prints one line, like the other checks."""
-    name = f"{getattr(conv_fn, '__name__', 'conv')} (stride={stride}, pad={pad})"
-    x, w, b = X_CONV.copy(), W_CONV.copy(), B_CONV.copy()
-    try:
+    """conv_fn(X_CONV, W_CONV, B_CONV, stride=stride, pad=pad)'s `out` against `expected`; one line."""
+
+    def body():
+        x, w, b = X_CONV.copy(), W_CONV.copy(), B_CONV.copy()
         result = conv_fn(x, w, b, stride=stride, pad=pad)
-    except NotImplementedError:
-        print(f"NOT IMPLEMENTED YET {name}")
-        return
-    except Exception as exc:  # a check reports, it never raises
-        print(f"ERROR {name}: {type(exc).__name__}: {exc}")
-        return
-    if not (isinstance(result, tuple) and len(result) == 2):
-        print(f"FAIL {name}: should return (out, cache), a tuple of 2 items")
-        return
-    out = np.asarray(result[0])
-    if out.shape != expected.shape:
-        print(f"FAIL {name}: out has shape {out.shape}, expected {expected.shape}: "
-              f"H' = 1 + (H + 2 pad - HH) // stride, and W' likewise")
-        return
-    if not (np.array_equal(x, X_CONV) and np.array_equal(w, W_CONV) and np.array_equal(b, B_CONV)):
-        print(f"FAIL {name}: changed one of its inputs in place; work on copies")
-        return
-    wrong = ~np.isclose(out, expected, rtol=1e-6, atol=1e-8)
-    if wrong.any():
-        index = tuple(int(k) for k in np.argwhere(wrong)[0])
-        hint = ""
-        try:
-            flipped = conv_fn(X_CONV.copy(), W_CONV[:, :, ::-1, ::-1].copy(), B_CONV.copy(), stride=stride, pad=pad)
-            if np.allclose(np.asarray(flipped[0]), expected):
-                hint = ". Your kernel is flipped: that is a true convolution; compute the cross-correlation"
-        except Exception:
-            pass
-        print(f"FAIL {name}: out is wrong at {int(wrong.sum())} of {out.size} entries, first at index "
-              f"{index}: got {out[index]:.6g}, expected {expected[index]:.6g}{hint}")
-        return
-    print(f"PASS {name}: out matches the expected values")
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise CheckFailed("should return (out, cache), a tuple of 2 items")
+        if np.shape(result[0]) != expected.shape:
+            raise CheckFailed(f"out has shape {np.shape(result[0])}, expected {expected.shape}: "
+                              f"H' = 1 + (H + 2 pad - HH) // stride, and W' likewise")
+        if not (np.array_equal(x, X_CONV) and np.array_equal(w, W_CONV) and np.array_equal(b, B_CONV)):
+            raise CheckFailed("changed one of its inputs in place; work on copies")
+        flipped = W_CONV[:, :, ::-1, ::-1].copy()
+        mistake = "your kernel is flipped: that is a true convolution; compute the cross-correlation"
+        expect_close("out", result[0], expected, mistakes={mistake: _quietly(conv_fn, flipped, stride, pad)})
+        return "out matches the expected values"
+
+    report(f"{getattr(conv_fn, '__name__', 'conv')} (stride={stride}, pad={pad})", body)
+
+
+def _quietly(conv_fn, w, stride, pad):
+    try:
+        return np.asarray(conv_fn(X_CONV.copy(), w, B_CONV.copy(), stride=stride, pad=pad)[0])
+    except Exception:  # only a hint: no hint when it fails
+        return None
 
 
 # %% [markdown]

@@ -34,7 +34,8 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import check_backward, check_gradients, check_outputs, skip_if_not_implemented
+from nnf_checks import (CheckFailed, check_backward, check_close, check_gradients, check_outputs,
+                        skip_if_not_implemented)
 
 # %% [markdown]
 # ## 1. One step of a vanilla RNN
@@ -203,42 +204,20 @@ check_gradients(rnn_forward, rnn_backward)
 # %% solution="reference.rnn:lstm_step_forward"
 
 # %% check=true
-# lstm_step_forward returns three values, (h_next, c_next, cache), so its check is written out
-# here: fixed inputs (N=2, D=3, H=2) and the expected h_next and c_next.
-def check_lstm_step_forward():
-    x = np.sin(np.arange(1.0, 7.0)).reshape(2, 3)
-    h_prev = np.cos(np.arange(1.0, 5.0)).reshape(2, 2)
-    c_prev = np.array([[0.5, -1.5], [2.0, 0.25]])
-    wx = np.sin(0.7 * np.arange(24.0)).reshape(3, 8)
-    wh = np.cos(1.3 * np.arange(16.0)).reshape(2, 8)
-    b = np.linspace(-0.4, 0.4, 8)
-    expected = {
-        "h_next": np.array([[-0.019324311043510935, -0.6767216736581696],
-                            [0.1484903727988922, 0.08193818144049028]]),
-        "c_next": np.array([[-0.022153178114505845, -1.6884614055412452],
-                            [0.6893405709876639, 0.27680619131528106]]),
-    }
-    try:
-        result = lstm_step_forward(x, h_prev, c_prev, wx, wh, b)
-    except NotImplementedError:
-        return "NOT IMPLEMENTED YET lstm_step_forward"
-    except Exception as exc:  # a check reports, it never raises
-        return f"ERROR lstm_step_forward: {type(exc).__name__}: {exc}"
+# lstm_step_forward returns three values, (h_next, c_next, cache): the check compares h_next and
+# c_next on fixed inputs (N=2, D=3, H=2). Wrong values? Check the gate order i, f, o, g and which gate uses tanh.
+def lstm_step_results():
+    x, h_prev = np.sin(np.arange(1.0, 7.0)).reshape(2, 3), np.cos(np.arange(1.0, 5.0)).reshape(2, 2)
+    wx, wh = np.sin(0.7 * np.arange(24.0)).reshape(3, 8), np.cos(1.3 * np.arange(16.0)).reshape(2, 8)
+    result = lstm_step_forward(x, h_prev, np.array([[0.5, -1.5], [2.0, 0.25]]), wx, wh, np.linspace(-0.4, 0.4, 8))
     if not (isinstance(result, tuple) and len(result) == 3):
-        return "FAIL lstm_step_forward: should return (h_next, c_next, cache), a tuple of 3 items"
-    errors = []
-    for (label, want), got in zip(expected.items(), result):
-        got = np.asarray(got, dtype=float)
-        if got.shape != want.shape:
-            return f"FAIL lstm_step_forward: {label} has the wrong shape: got {got.shape}, expected {want.shape}"
-        if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
-            return (f"FAIL lstm_step_forward: {label} is wrong: max abs error {np.abs(got - want).max():.3g} "
-                    f"(check the gate order i, f, o, g and which gate uses tanh)")
-        errors.append(np.abs(got - want).max())
-    return f"PASS lstm_step_forward: h_next, c_next match the expected values (max abs error {max(errors):.1e})"
+        raise CheckFailed("should return (h_next, c_next, cache), a tuple of 3 items")
+    return {"h_next": result[0], "c_next": result[1]}
 
 
-print(check_lstm_step_forward())
+check_close("lstm_step_forward", lstm_step_results,
+            {"h_next": [[-0.019324311043510935, -0.6767216736581696], [0.1484903727988922, 0.08193818144049028]],
+             "c_next": [[-0.022153178114505845, -1.6884614055412452], [0.6893405709876639, 0.27680619131528106]]})
 
 # %% [markdown]
 # ## 6. Backward through one LSTM step

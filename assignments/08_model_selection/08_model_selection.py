@@ -73,72 +73,7 @@ def ridge_scorer(metric="neg_mse"):
 
 
 # %% check=true
-import sys
-import warnings
-
-from nnf_checks import skip_if_not_implemented
-
-
-class CheckFailed(Exception):
-    """A check's verdict: the message says what is wrong."""
-
-
-def _compare(where, got, want, rtol, atol):
-    """Raise CheckFailed at the first place where ``got`` differs from the literal ``want``."""
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            raise CheckFailed(f"{where} is a {type(got).__name__}, expected a dict")
-        if sorted(got) != sorted(want):
-            raise CheckFailed(f"{where} has the keys {sorted(got)}, expected {sorted(want)}")
-        for key in want:
-            _compare(f"{where}[{key!r}]", got[key], want[key], rtol, atol)
-        return
-    leaf = not isinstance(want, (list, tuple)) or all(isinstance(v, (int, float)) for v in want)
-    if not leaf:
-        if got is None or not isinstance(got, (list, tuple)):
-            raise CheckFailed(f"{where} is a {type(got).__name__}, expected a list or tuple of {len(want)} items")
-        if len(got) != len(want):
-            raise CheckFailed(f"{where} has {len(got)} items, expected {len(want)}")
-        for i, (g, w) in enumerate(zip(got, want)):
-            _compare(f"{where}[{i}]", g, w, rtol, atol)
-        return
-    if got is None:
-        raise CheckFailed(f"{where} is None (a missing return statement?)")
-    try:
-        value = np.asarray(got)
-    except ValueError:
-        raise CheckFailed(f"{where} is not a rectangular array of numbers") from None
-    expected = np.asarray(want)
-    if value.dtype.kind not in "biuf":
-        raise CheckFailed(f"{where} holds {value.dtype} values, expected numbers")
-    if value.shape != expected.shape:
-        raise CheckFailed(f"{where} has shape {value.shape}, expected {expected.shape} (values {want})")
-    indices = isinstance(want, (list, tuple)) and all(isinstance(v, int) for v in want)
-    if indices and value.size and value.dtype.kind == "f":
-        raise CheckFailed(f"{where} holds floats: index arrays must be integers (int64)")
-    if not np.allclose(value, expected, rtol=rtol, atol=atol):
-        shown = value.tolist() if value.ndim else value.item()
-        raise CheckFailed(f"{where} is {shown}, expected {want}")
-
-
-def check_same(name, compute, expected, *, rtol=1e-6, atol=1e-8):
-    """Run ``compute()`` (your function on fixed inputs; it returns {label: value}) and compare
-    every value with the literal ``expected[label]``: lists, tuples and dicts item by item, index
-    arrays exactly, scores within rtol. Prints one line: PASS, FAIL, NOT IMPLEMENTED YET or ERROR."""
-    try:
-        got = compute()
-        for label, want in expected.items():
-            _compare(label, got[label], want, rtol, atol)
-    except NotImplementedError:
-        line = f"NOT IMPLEMENTED YET {name}"
-    except CheckFailed as failure:
-        line = f"FAIL {name}: {failure}"
-    except Exception as exc:  # a check reports, it never raises
-        line = f"ERROR {name}: {type(exc).__name__}: {exc}"
-    else:
-        line = f"PASS {name}: {', '.join(expected)} as expected"
-    sys.stdout.write(line + "\n")  # one write, so the line is never split across two outputs
-    sys.stdout.flush()
+from nnf_checks import CheckFailed, check_close, skip_if_not_implemented
 
 
 def fold_properties(folds, n_samples):
@@ -202,7 +137,7 @@ def fold_properties(folds, n_samples):
 # %% solution="reference.model_selection:train_val_test_split"
 
 # %% check=true
-check_same("train_val_test_split",
+check_close("train_val_test_split",
            lambda: {"(train_idx, val_idx, test_idx)": train_val_test_split(
                10, val_fraction=0.2, test_fraction=0.3, rng=np.random.default_rng(0))},
            {"(train_idx, val_idx, test_idx)": ([0, 1, 5, 8, 9], [3, 7], [2, 4, 6])})
@@ -214,7 +149,7 @@ def split_sizes(n, val_fraction, test_fraction):
     return [len(part) for part in parts]
 
 
-check_same("train_val_test_split (sizes: 0.07 * 100, halves up, nothing lost)",
+check_close("train_val_test_split (sizes: 0.07 * 100, halves up, nothing lost)",
            lambda: {"sizes for N = 100, 0.07, 0.07": split_sizes(100, 0.07, 0.07),
                     "sizes for N = 7, 0.25, 0.25": split_sizes(7, 0.25, 0.25),
                     "sizes for N = 10, 0.25, 0.05": split_sizes(10, 0.25, 0.05)},
@@ -259,14 +194,14 @@ check_same("train_val_test_split (sizes: 0.07 * 100, halves up, nothing lost)",
 # %% solution="reference.model_selection:kfold"
 
 # %% check=true
-check_same("kfold(7, 3)", lambda: {"folds": kfold(7, 3)},
+check_close("kfold(7, 3)", lambda: {"folds": kfold(7, 3)},
            {"folds": [([3, 4, 5, 6], [0, 1, 2]), ([0, 1, 2, 5, 6], [3, 4]), ([0, 1, 2, 3, 4], [5, 6])]})
-check_same("kfold(4, 4) (leave-one-out)", lambda: {"folds": kfold(4, 4)},
+check_close("kfold(4, 4) (leave-one-out)", lambda: {"folds": kfold(4, 4)},
            {"folds": [([1, 2, 3], [0]), ([0, 2, 3], [1]), ([0, 1, 3], [2]), ([0, 1, 2], [3])]})
-check_same("kfold(8, 3, shuffle=True)",
+check_close("kfold(8, 3, shuffle=True)",
            lambda: {"folds": kfold(8, 3, shuffle=True, rng=np.random.default_rng(0))},
            {"folds": [([0, 1, 5, 6, 7], [2, 3, 4]), ([1, 2, 3, 4, 7], [0, 5, 6]), ([0, 2, 3, 4, 5, 6], [1, 7])]})
-check_same("kfold(23, 4) (disjoint, covering, first folds larger)",
+check_close("kfold(23, 4) (disjoint, covering, first folds larger)",
            lambda: fold_properties(kfold(23, 4), 23), {"fold sizes": [6, 6, 6, 5]})
 
 # %% [markdown]
@@ -321,11 +256,11 @@ check_same("kfold(23, 4) (disjoint, covering, first folds larger)",
 
 # %% check=true
 check_y = np.array([2, 0, 2, 2, 1, 0, 2, 1, 0, 2, 2, 2])
-check_same("stratified_kfold (the example)", lambda: {"folds": stratified_kfold(check_y, 3)},
+check_close("stratified_kfold (the example)", lambda: {"folds": stratified_kfold(check_y, 3)},
            {"folds": [([4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 3]),
                       ([0, 1, 2, 3, 7, 8, 10, 11], [4, 5, 6, 9]),
                       ([0, 1, 2, 3, 4, 5, 6, 9], [7, 8, 10, 11])]})
-check_same("stratified_kfold (the example, shuffle=True)",
+check_close("stratified_kfold (the example, shuffle=True)",
            lambda: {"folds": stratified_kfold(check_y, 3, shuffle=True, rng=np.random.default_rng(0))},
            {"folds": [([1, 2, 3, 4, 5, 6, 7, 9], [0, 8, 10, 11]),
                       ([0, 5, 6, 7, 8, 9, 10, 11], [1, 2, 3, 4]),
@@ -340,7 +275,7 @@ def classes_per_fold(y, n_splits):
                                       for _, val_idx in folds]}
 
 
-check_same("stratified_kfold (20 samples sorted by class, 4 folds)",
+check_close("stratified_kfold (20 samples sorted by class, 4 folds)",
            lambda: classes_per_fold(np.repeat([0, 1, 2], [10, 6, 4]), 4),
            {"fold sizes": [5, 5, 5, 5], "class counts per fold": [[3, 1, 1], [3, 1, 1], [2, 2, 1], [2, 2, 1]]})
 
@@ -386,10 +321,10 @@ check_same("stratified_kfold (20 samples sorted by class, 4 folds)",
 check_x = np.linspace(-1.0, 1.0, 9)[:, None]
 check_t = np.sin(2.0 * check_x[:, 0]) + 0.1 * np.cos(7.0 * check_x[:, 0])
 check_folds = [(np.setdiff1d(np.arange(9), np.arange(k, 9, 3)), np.arange(k, 9, 3)) for k in range(3)]
-check_same("cross_val_score",
+check_close("cross_val_score",
            lambda: {"scores": cross_val_score(ridge_scorer(), check_x, check_t, check_folds)},
            {"scores": [-0.05646663876071941, -0.11193802059463775, -0.12332820057252386]})
-check_same("cross_val_score (folds as given: the last one is unsorted and leaves samples out)",
+check_close("cross_val_score (folds as given: the last one is unsorted and leaves samples out)",
            lambda: {"scores": cross_val_score(ridge_scorer(), check_x, check_t,
                                               check_folds[:2] + [(np.array([8, 0, 4]), np.array([6, 2]))])},
            {"scores": [-0.05646663876071941, -0.11193802059463775, -0.31428668077524374]})
@@ -440,7 +375,7 @@ check_same("cross_val_score (folds as given: the last one is unsorted and leaves
 
 # %% check=true
 check_grid = {"degree": [1, 3], "alpha": [10.0, 0.01]}
-check_same("grid_search",
+check_close("grid_search",
            lambda: dict(zip(["best_params", "results"],
                             grid_search(ridge_scorer(), check_x, check_t, check_grid, check_folds))),
            {"best_params": {"alpha": 0.01, "degree": 3},
@@ -448,7 +383,7 @@ check_same("grid_search",
                         ({"alpha": 10.0, "degree": 3}, -0.37621980101320923),
                         ({"alpha": 0.01, "degree": 1}, -0.06811525760547124),
                         ({"alpha": 0.01, "degree": 3}, -0.012595384394994238)]})
-check_same("grid_search (a loss: greater_is_better=False)",
+check_close("grid_search (a loss: greater_is_better=False)",
            lambda: {"best_params": grid_search(ridge_scorer("mse"), check_x, check_t, {"alpha": [0.01, 10.0, 1e-4]},
                                                check_folds, greater_is_better=False)[0]},
            {"best_params": {"alpha": 0.01}})

@@ -35,7 +35,8 @@ import numpy as np
 # %% check=true
 import functools
 
-from nnf_checks import check_backward, check_gradients, check_outputs, skip_if_not_implemented
+from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
+                        skip_if_not_implemented)
 
 
 def loss_as_pair(loss_fn, name=None):
@@ -55,31 +56,20 @@ def loss_as_pair(loss_fn, name=None):
 
 def check_fixed(name, call, expected, hint):
     """Run call() and compare what it returns with `expected` (label -> array); one line."""
-    try:
+
+    def body():
         result = call()
-    except NotImplementedError:
-        print(f"NOT IMPLEMENTED YET {name}")
-        return
-    except Exception as exc:  # a check reports, it never raises
-        print(f"ERROR {name}: {type(exc).__name__}: {exc}")
-        return
-    results = result if isinstance(result, tuple) else (result,)
-    if len(results) < len(expected):
-        print(f"FAIL {name}: returned {len(results)} value(s), expected {', '.join(expected)}")
-        return
-    errors = []
-    for (label, want), got in zip(expected.items(), results):
-        got = np.asarray(got, dtype=float)
-        want = np.asarray(want, dtype=float)
-        if got.shape != want.shape:
-            print(f"FAIL {name}: {label} has the wrong shape: got {got.shape}, expected {want.shape}")
-            return
-        if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
-            print(f"FAIL {name}: {label} is wrong: max abs error {np.abs(got - want).max():.3g} ({hint})")
-            return
-        errors.append(float(np.abs(got - want).max(initial=0.0)))
-    verb = "matches" if len(expected) == 1 else "match"
-    print(f"PASS {name}: {', '.join(expected)} {verb} the expected values (max abs error {max(errors):.1e})")
+        results = result if isinstance(result, tuple) else (result,)
+        if len(results) < len(expected):
+            raise CheckFailed(f"returned {len(results)} value(s), expected {', '.join(expected)}")
+        for (label, want), got in zip(expected.items(), results):
+            try:
+                expect_close(label, got, np.asarray(want, dtype=float))
+            except CheckFailed as failed:
+                raise CheckFailed(f"{failed} ({hint})") from None
+        return f"{', '.join(expected)} {'matches' if len(expected) == 1 else 'match'} the expected values"
+
+    report(name, body)
 
 
 # %% [markdown]

@@ -7,8 +7,10 @@ Each step is a function over notebooks that returns a new one. The order is the 
 a step needs what an earlier one produced (classified cells, tasks), so it cannot run early.
 
     read_source -> classify_cells -> collect_tasks
-        source:   inline_solutions -> add_nbgrader_metadata -> lock_cells -> add_title -> finalize
-        release:  stub_solutions                            -> lock_cells -> add_title -> finalize
+        source:   inline_solutions -> add_nbgrader_metadata ----\
+        release:  stub_solutions -> protect_solutions ---------+-> add_environment_cell
+                  -> add_progress_cell -> lock_cells -> add_title -> finalize
+        requirements: release_requirements (the release's imports) -> requirements.txt
         checks:   load_check_inputs -> compute_expected -> expected.npz (+ nnf_checks.py)
         grading:  make_manifest + hidden_suite -> with_autograder_zip (Gradescope)
 
@@ -16,6 +18,7 @@ Layout under the build directory (docs/internals.md section 4):
 
     source/<slug>/<slug>.ipynb, nnf_checks.py, expected.npz   nbgrader source (an nbgrader course dir)
     release/<slug>/<slug>.ipynb, nnf_checks.py, expected.npz  what students get
+    release/<slug>/requirements.txt, release/requirements.txt  what they install (one folder, all)
     autograder/<slug>/manifest.json, tests/...                what grading needs
     autograder/<slug>/autograder.zip                           the same, as a Gradescope autograder
     nbgrader_config.py                                         points nbgrader's own release elsewhere
@@ -31,6 +34,7 @@ from pathlib import Path
 
 from grader.build.autograder_zip import with_autograder_zip
 from grader.build.classify import classify_cells
+from grader.build.environment_cell import add_environment_cell
 from grader.build.expected import compute_expected, load_check_inputs
 from grader.build.files import json_bytes, notebook_bytes, npz_bytes
 from grader.build.finalize import finalize_notebook
@@ -38,6 +42,9 @@ from grader.build.inline_solutions import inline_solutions
 from grader.build.lock_cells import lock_cells
 from grader.build.manifest import hidden_suite, make_manifest
 from grader.build.nbgrader_metadata import add_nbgrader_metadata
+from grader.build.progress_cell import add_progress_cell
+from grader.build.protect_solutions import protect_solutions
+from grader.build.requirements import release_requirements, requirements_bytes
 from grader.build.source import read_source
 from grader.build.stub_solutions import stub_solutions
 from grader.build.tasks import collect_tasks
@@ -73,12 +80,18 @@ def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> B
     cells = classify_cells(read_source(assignment.source, label=f"{label}/{slug}.py"))
     tasks = collect_tasks(cells, assignment)
 
+    stubbed = protect_solutions(stub_solutions(cells, tasks))
+    requirements = release_requirements(stubbed, helper=CHECKS_MODULE.read_text(encoding="utf-8"),
+                                        label="grader/build/nnf_checks.py")
+
     def finish(nb):
-        titled = add_title(lock_cells(nb), course_title=course.title, assignment=assignment)
+        framed = add_progress_cell(add_environment_cell(nb, requirements=requirements), tasks)
+        titled = add_title(lock_cells(framed), course_title=course.title, assignment=assignment, tasks=tasks,
+                           hand_in=course.hand_in)
         return notebook_bytes(finalize_notebook(titled, slug=slug))
 
     source = finish(add_nbgrader_metadata(inline_solutions(cells, tasks), tasks))
-    release = finish(stub_solutions(cells, tasks))
+    release = finish(stubbed)
     checks = load_check_inputs(assignment.checks, label=f"{label}/checks.py")
     expected = npz_bytes(compute_expected(cells, tasks, checks, tolerances=course.grading.tolerances,
                                           label=f"{label}/checks.py"))
@@ -91,6 +104,7 @@ def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> B
         files[f"{product}/{slug}/{slug}.ipynb"] = notebook
         files[f"{product}/{slug}/nnf_checks.py"] = helper
         files[f"{product}/{slug}/expected.npz"] = expected
+    files[f"release/{slug}/requirements.txt"] = requirements_bytes(requirements, title=f"{slug} ({assignment.title})")
     files[f"autograder/{slug}/manifest.json"] = json_bytes(manifest)
     files.update({f"autograder/{slug}/{path}": content for path, content in hidden.items()})
     return BuiltAssignment(slug=slug, files=files)
@@ -107,6 +121,18 @@ def write_built(built: Sequence[BuiltAssignment], out: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
     (out / "nbgrader_config.py").write_bytes(NBGRADER_CONFIG)
+    write_course_requirements(out / "release")
+
+
+def write_course_requirements(release: Path) -> None:
+    """``release/requirements.txt``: every line of every release folder's requirements.txt, so one
+    install serves the whole course (folders built earlier count too)."""
+    lines = {line for path in release.glob("*/requirements.txt")
+             for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    header = ("# Every assignment of the course: install with  python -m pip install -r requirements.txt\n"
+              "# (JupyterLab or Jupyter Notebook to open the notebooks)\n")
+    (release / "requirements.txt").write_text(header + "".join(f"{line}\n" for line in sorted(lines)),
+                                              encoding="utf-8")
 
 
 def build_course(course: CourseConfig, *, slugs: Sequence[str] = (), out: Path | None = None) -> list[BuiltAssignment]:

@@ -1,5 +1,5 @@
 """Step 4b, stub solutions: each solution cell gets the student's stub: the reference's
-signature and docstring, then a ``raise NotImplementedError`` naming the task.
+signature and docstring (a raw string when it holds backslashes), then a ``raise NotImplementedError`` naming the task.
 
     stub_solutions(nb, tasks) -> NotebookNode
 
@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from nbformat import NotebookNode
 
 from grader.build.cells import info, map_cells
+from grader.build.docstrings import readable_docstring
 from grader.build.tasks import Task
 
 
 def stub_source(task: Task) -> str:
     """``def ...:`` + docstring + ``raise NotImplementedError("Task 01.name: implement name")``."""
     ref = task.reference
-    return f'{ref.header}\n{ref.indent}raise NotImplementedError("{task.task_id}: implement {task.name}")'
+    return f'{readable_docstring(ref.header)}\n{ref.indent}raise NotImplementedError("{task.task_id}: implement {task.name}")'
 
 
 def stub_solutions(nb: NotebookNode, tasks: Sequence[Task]) -> NotebookNode:

@@ -49,3 +49,18 @@ def toy_tasks(toy_cells, toy_assignment):
     from grader.build.tasks import collect_tasks
 
     return collect_tasks(toy_cells, toy_assignment)
+
+
+@pytest.fixture
+def checks(toy_course, tmp_path):
+    """The released nnf_checks.py of a built toy release, imported as a notebook imports it."""
+    import importlib.util
+
+    from grader.build.pipeline import build_course
+
+    build_course(toy_course, out=tmp_path / "build")
+    path = tmp_path / "build" / "release" / "01_toy" / "nnf_checks.py"
+    spec = importlib.util.spec_from_file_location("nnf_checks_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -18,7 +18,8 @@ def test_ids_metadata_and_kernel(toy_cells, toy_tasks):
     solution = nb.cells[3]
     assert solution.metadata["nnf"] == {"kind": "solution", "task": "scale_forward"}  # no line, no reference
     assert set(solution.metadata) == {"nnf", "nbgrader"}
-    assert set(nb.cells[1].metadata) == {"nnf", "nbgrader", "editable", "deletable"}
+    assert set(nb.cells[1].metadata) == {"nnf", "nbgrader", "editable", "deletable", "tags"}
+    assert nb.cells[1].metadata["tags"] == ["locked"]
     assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
 
 
@@ -29,3 +30,11 @@ def test_ids_depend_on_position_and_kind_only(toy_cells):
     a = finalize_notebook(toy_cells, slug="01_toy")
     b = finalize_notebook(edited, slug="01_toy")
     assert [c.id for c in a.cells] == [c.id for c in b.cells]
+
+
+def test_the_role_of_an_added_cell_is_kept_and_names_its_id(toy_cells):
+    from grader.build.progress_cell import add_progress_cell
+
+    nb = finalize_notebook(add_progress_cell(toy_cells, []), slug="01_toy")
+    assert nb.cells[-1].metadata["nnf"] == {"kind": "check", "role": "progress"}
+    assert nb.cells[-1].id == f"{len(nb.cells) - 1:02d}-check-progress"

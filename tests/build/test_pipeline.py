@@ -17,6 +17,7 @@ from tests.build.helpers import reference_leaks
 TOY_FILES = sorted([
     "autograder/01_toy/manifest.json", "autograder/01_toy/tests/test_toy.py", "autograder/01_toy/autograder.zip",
     "release/01_toy/01_toy.ipynb", "release/01_toy/expected.npz", "release/01_toy/nnf_checks.py",
+    "release/01_toy/requirements.txt", "release/requirements.txt",
     "source/01_toy/01_toy.ipynb", "source/01_toy/expected.npz", "source/01_toy/nnf_checks.py",
     "nbgrader_config.py", ".nnf-course",
 ])
