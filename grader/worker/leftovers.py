@@ -88,17 +88,22 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, onerror=make_writable)
 
 
-def sweep_folders(temp_root: str | Path | None = None, *, unclaimed_age: float = UNCLAIMED_AGE) -> list[Path]:
-    """Remove this user's worker folders whose grader is gone; return them."""
-    removed = []
+def _own_folders(temp_root: str | Path | None, prefix: str):
+    """(folder, its lstat) for this user's real folders (no symlinks) named ``prefix*``."""
     root = Path(temp_root or tempfile.gettempdir())
-    for folder in root.glob(f"{PREFIX}*"):
+    for folder in root.glob(f"{prefix}*"):
         try:
             info = folder.lstat()
         except OSError:
             continue
-        if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
-            continue
+        if folder.is_dir() and not folder.is_symlink() and info.st_uid == os.getuid():
+            yield folder, info
+
+
+def sweep_folders(temp_root: str | Path | None = None, *, unclaimed_age: float = UNCLAIMED_AGE) -> list[Path]:
+    """Remove this user's worker folders whose grader is gone; return them."""
+    removed = []
+    for folder, info in _own_folders(temp_root, PREFIX):
         alive = _owner_alive(folder)
         if alive or (alive is None and time.time() - info.st_mtime < unclaimed_age):
             continue
@@ -145,14 +150,7 @@ def sweep_runs(temp_root: str | Path | None = None) -> list[int]:
     """Kill the listed processes of this user's graders that are gone, and remove their run
     folders; return the pids killed."""
     killed = []
-    root = Path(temp_root or tempfile.gettempdir())
-    for folder in root.glob(f"{RUN_PREFIX}*"):
-        try:
-            info = folder.lstat()
-        except OSError:
-            continue
-        if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
-            continue
+    for folder, _ in _own_folders(temp_root, RUN_PREFIX):
         if _owner_alive(folder) is not False:
             continue
         killed += kill_listed(folder / "processes")
