@@ -7,7 +7,10 @@ Canvas ("Download Submissions" on an assignment, a zip of flat files). Each file
 sortable name in lower case without spaces or punctuation (``doejane`` for "Doe, Jane"), ``LATE``
 marks work Canvas itself counted as late, and a re-upload of the same name within one submission
 gets ``-1``, ``-2`` before the extension. See Canvas's guide "How do I download all student
-submissions for an assignment?" (community.canvaslms.com, Instructor Guide).
+submissions for an assignment?" (community.canvaslms.com, Instructor Guide); the same layout is
+what public tools that unpack these downloads parse, e.g. mikewesthad/canvas-unzipper's README
+(``smithbob_340934_208490284_BobsWork.zip``) and TimHanneman/Canvas_submission_sort's README (the
+extra field for late work, the number before the extension for a resubmission).
 
 Moodle (Assignment > "Download all submissions", a zip). Each student's files are under
 ``<Full Name>_<participant id>_assignsubmission_file_`` (a folder when "Download submissions in
