@@ -129,6 +129,7 @@ def _out(student, x, w, b, **hyper):
 # ---- forward ------------------------------------------------------------------------------------
 
 @pytest.mark.task06_conv2d_forward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_forward_equals_naive(student, ref, rng, expect, case):
     """out equals the naive convolution's"""
@@ -157,10 +158,13 @@ def test_forward_a_realistic_layer(student, ref, rng, expect):
 
 @pytest.mark.task06_conv2d_forward
 @pytest.mark.weight(0.5)
-def test_forward_keeps_float64(student, rng):
-    """float64 in, float64 out"""
+def test_forward_keeps_float64(student, ref, rng, expect):
+    """float64 in, float64 out (with the right values)"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
-    require_float64(["out"], [_out(student, x, w, b, stride=1, pad=1)])
+    out = _out(student, x, w, b, stride=1, pad=1)
+    require_float64(["out"], [out])
+    # The same test checks the values: a constant of the right dtype earns nothing here.
+    _check(expect, out, ref.conv2d_forward_naive(x, w, b, stride=1, pad=1)[0], name="out", shape_hint=SHAPE_HINT)
 
 
 @pytest.mark.task06_conv2d_forward
@@ -217,6 +221,7 @@ def _backward(student, ref, rng, expect, case, gradient):
 
 
 @pytest.mark.task06_conv2d_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", GRADIENTS)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_backward_equals_naive(student, ref, rng, expect, case, gradient):
@@ -226,10 +231,15 @@ def test_backward_equals_naive(student, ref, rng, expect, case, gradient):
 
 @pytest.mark.task06_conv2d_backward
 @pytest.mark.weight(0.5)
-def test_backward_keeps_float64(student, ref, rng):
-    """float64 gradients"""
+def test_backward_keeps_float64(student, ref, rng, expect):
+    """float64 gradients (with the right values)"""
     x, w, b = _inputs(rng, (1, 2, 4, 4), (2, 3, 3))
-    require_float64(GRADIENTS, _grads(student, rng.standard_normal((1, 2, 4, 4)), *_cache(student, ref, x, w, b, 1, 1)))
+    dout = rng.standard_normal((1, 2, 4, 4))
+    grads = _grads(student, dout, *_cache(student, ref, x, w, b, 1, 1))
+    require_float64(GRADIENTS, grads)
+    # The same test checks the values: constants of the right dtype earn nothing here.
+    for name, got, want in zip(GRADIENTS, grads, ref.conv2d_backward_naive(dout, (x, w, b, 1, 1))):
+        _check(expect, got, want, name=name, kind="gradients")
 
 
 @pytest.mark.task06_conv2d_backward

@@ -207,6 +207,7 @@ def _step_backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, ups
 
 
 @pytest.mark.task07_lstm_step_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", STEP_GRADIENTS)
 @pytest.mark.parametrize("shape", STEP_SHAPES, ids=STEP_IDS)
 def test_step_backward(student, ref, rng, expect, shape, gradient):
@@ -233,11 +234,15 @@ def test_step_backward_saturated(student, ref, rng, expect, gradient):
 
 @pytest.mark.task07_lstm_step_backward
 @pytest.mark.weight(0.5)
-def test_step_backward_keeps_float64(student, ref, rng):
-    """float64 inputs give float64 gradients"""
+def test_step_backward_keeps_float64(student, ref, rng, expect):
+    """float64 inputs give float64 gradients (with the right values)"""
     args = step_inputs(rng, 2, 3, 4)
-    require_float64(STEP_GRADIENTS, _step_grads(student, np.ones((2, 4)), np.ones((2, 4)),
-                                                *_step_cache(student, ref, args)))
+    grads = _step_grads(student, np.ones((2, 4)), np.ones((2, 4)), *_step_cache(student, ref, args))
+    require_float64(STEP_GRADIENTS, grads)
+    # The same test checks the values: constants of the right dtype earn nothing here.
+    expected = ref.lstm_step_backward(np.ones((2, 4)), np.ones((2, 4)), ref.lstm_step_forward(*args)[2])
+    for name, got, want in zip(STEP_GRADIENTS, grads, expected):
+        expect(got, want, name=name, kind="gradients")
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -277,6 +282,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task07_lstm_forward
+@pytest.mark.contract("domain_edge")
 def test_forward_one_step_is_lstm_step(student, ref, rng, expect):
     """with T = 1, the sequence is one step from c = 0"""
     x, h0, wx, wh, b = sequence_inputs(rng, 3, 1, 4, 5)
@@ -300,9 +306,13 @@ def test_forward_large_inputs(student, ref, rng, expect):
 
 @pytest.mark.task07_lstm_forward
 @pytest.mark.weight(0.5)
-def test_forward_keeps_float64(student, rng):
-    """float64 inputs give float64 hidden states"""
-    require_float64(["h"], [_h(student, sequence_inputs(rng, 2, 3, 3, 4))])
+def test_forward_keeps_float64(student, ref, rng, expect):
+    """float64 inputs give float64 hidden states (with the right values)"""
+    args = sequence_inputs(rng, 2, 3, 3, 4)
+    h = _h(student, args)
+    require_float64(["h"], [h])
+    # The same test checks the values: a constant of the right dtype earns nothing here.
+    expect(h, ref.lstm_forward(*args)[0], name="h")
 
 
 @pytest.mark.task07_lstm_forward
@@ -361,6 +371,7 @@ def test_backward(student, ref, rng, expect, shape, gradient):
 
 
 @pytest.mark.task07_lstm_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("gradient", SEQUENCE_GRADIENTS)
 def test_backward_sizes_one(student, ref, rng, expect, gradient):
@@ -385,11 +396,15 @@ def test_backward_saturated(student, ref, rng, expect, gradient):
 
 @pytest.mark.task07_lstm_backward
 @pytest.mark.weight(0.5)
-def test_backward_keeps_float64(student, ref, rng):
-    """float64 inputs give float64 gradients"""
+def test_backward_keeps_float64(student, ref, rng, expect):
+    """float64 inputs give float64 gradients (with the right values)"""
     args = sequence_inputs(rng, 2, 3, 3, 4)
     grads = _sequence_grads(student, np.ones((2, 3, 4)), *_sequence_cache(student, ref, args))
     require_float64(SEQUENCE_GRADIENTS, grads)
+    # The same test checks the values: constants of the right dtype earn nothing here.
+    for name, got, want in zip(SEQUENCE_GRADIENTS, grads, ref.lstm_backward(np.ones((2, 3, 4)),
+                                                                           ref.lstm_forward(*args)[1])):
+        expect(got, want, name=name, kind="gradients")
 
 
 @pytest.mark.task07_lstm_backward

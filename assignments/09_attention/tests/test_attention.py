@@ -16,8 +16,11 @@ from grader.suite.returns import returned
 # (leading axes, Tq, Tk, d, dv, mask kind)
 CASES = [((3,), 4, 4, 5, 2, None), ((2,), 3, 6, 4, 3, None), ((2, 3), 5, 5, 2, 4, None),
          ((3,), 5, 5, 4, 3, "causal"), ((2, 2), 4, 4, 3, 3, "causal"), ((3,), 4, 6, 3, 2, "padding"),
-         ((2,), 4, 4, 1, 1, "padding"), ((2,), 1, 1, 3, 2, None)]
-IDS = ["no mask", "Tq<Tk", "heads", "causal", "heads+causal", "padding Tq<Tk", "d=1 padding", "length 1"]
+         ((2,), 4, 4, 1, 1, "padding")]
+IDS = ["no mask", "Tq<Tk", "heads", "causal", "heads+causal", "padding Tq<Tk", "d=1 padding"]
+# Length-1 sequences: the one weight is 1, so out = v, dq = dk = 0 and dv = dout whatever the
+# scores; the same test also checks a single query over four keys, where the scores matter.
+LENGTH_ONE = [("length-1 sequences", ((2,), 1, 1, 3, 2, None)), ("one query over four keys", ((2,), 1, 4, 3, 2, None))]
 GRADIENTS = ["dq", "dk", "dv"]
 
 
@@ -81,10 +84,7 @@ def pair(result):
 # -- causal_mask ----------------------------------------------------------------------------
 
 
-@pytest.mark.task09_causal_mask
-@pytest.mark.parametrize("t", [1, 2, 5, 9])
-def test_causal_mask(student, expect, t):
-    """the (T, T) causal mask: True on and below the diagonal"""
+def check_causal_mask(student, expect, t):
     got = student.causal_mask(t)
     array = np.asarray(got)
     expected = np.tril(np.ones((t, t)))
@@ -95,6 +95,21 @@ def test_causal_mask(student, expect, t):
     })
     if array.dtype != bool:
         raise GradeFailure(f"the mask has dtype {array.dtype}: return a boolean array (np.ones(..., dtype=bool))")
+
+
+@pytest.mark.task09_causal_mask
+@pytest.mark.parametrize("t", [2, 5, 9])
+def test_causal_mask(student, expect, t):
+    """the (T, T) causal mask: True on and below the diagonal"""
+    check_causal_mask(student, expect, t)
+
+
+@pytest.mark.task09_causal_mask
+@pytest.mark.contract("domain_edge")
+def test_causal_mask_one_position(student, expect):
+    """T = 1: the one position sees itself (and T = 3 in the same test: an all-True mask is wrong there)"""
+    check_causal_mask(student, expect, 1)
+    check_causal_mask(student, expect, 3)
 
 
 # -- forward --------------------------------------------------------------------------------
@@ -110,6 +125,17 @@ def test_forward(student, ref, rng, expect, case):
 
 
 @pytest.mark.task09_attention_forward
+@pytest.mark.contract("domain_edge")
+def test_forward_length_one_sequences(student, ref, rng, expect):
+    """length-1 sequences (out = v), then one query over four keys"""
+    for label, case in LENGTH_ONE:
+        q, k, v, mask = make_inputs(rng, *case)
+        out, _ = pair(student.attention_forward(q, k, v, mask))
+        expect(out, ref.attention_forward(q, k, v, mask)[0], name=f"out for {label}",
+               variants=forward_variants(q, k, v, mask))
+
+
+@pytest.mark.task09_attention_forward
 def test_forward_mask_defaults_to_none(student, ref, rng, expect):
     """called with three arguments: no mask"""
     q, k, v, _ = make_inputs(rng, (2,), 3, 4, 3, 2, None)
@@ -118,6 +144,7 @@ def test_forward_mask_defaults_to_none(student, ref, rng, expect):
 
 
 @pytest.mark.task09_attention_forward
+@pytest.mark.contract("domain_edge")
 def test_forward_fully_masked_row(student, ref, rng, expect):
     """a query that may attend to no key: its weights and output are 0 (documented), not NaN"""
     q, k, v, _ = make_inputs(rng, (2,), 3, 4, 3, 2, None)
@@ -193,6 +220,23 @@ def test_backward(student, ref, rng, expect, own_cache, case, gradient):
 
 
 @pytest.mark.task09_attention_backward
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_backward_length_one_sequences(student, ref, rng, expect, own_cache, gradient):
+    """one gradient for length-1 sequences (dq = dk = 0, dv = dout), then for one query over four keys"""
+    index = GRADIENTS.index(gradient)
+    for label, case in LENGTH_ONE:
+        q, k, v, mask = make_inputs(rng, *case)
+        dout = rng.standard_normal((*q.shape[:-1], v.shape[-1]))
+        grads = returned(student.attention_backward(dout, own_cache("attention_forward", q, k, v, mask)),
+                         "attention_backward", "dq, dk, dv")
+        reference_cache = ref.attention_forward(q, k, v, mask)[1]
+        expect(grads[index], ref.attention_backward(dout, reference_cache)[index], name=f"{gradient} for {label}",
+               kind="gradients", variants=backward_variants(q, k, v, reference_cache[3], dout, gradient))
+
+
+@pytest.mark.task09_attention_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", GRADIENTS)
 def test_backward_fully_masked_row(student, ref, rng, expect, own_cache, gradient):
     """a fully masked query row passes no gradient, and nothing is NaN"""

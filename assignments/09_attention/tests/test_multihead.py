@@ -38,6 +38,7 @@ def merge(heads):
 
 
 @pytest.mark.task09_split_heads
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("shape", HEAD_SHAPES, ids=HEAD_IDS)
 def test_split_heads(student, rng, expect, shape):
     """(N, T, D) -> (N, h, T, D/h), head j holding features [j D/h, (j+1) D/h)"""
@@ -53,8 +54,10 @@ def test_split_heads(student, rng, expect, shape):
 
 @pytest.mark.task09_split_heads
 @pytest.mark.weight(0.5)
-def test_split_heads_not_divisible(student, rng):
-    """D not divisible by num_heads is a ValueError"""
+def test_split_heads_not_divisible(student, rng, expect):
+    """D not divisible by num_heads is a ValueError (and D = 6 with 3 heads is not)"""
+    x = rng.standard_normal((2, 3, 6))
+    expect(student.split_heads(x, 3), split(x, 3), name="heads for D = 6 and 3 heads")
     try:
         student.split_heads(rng.standard_normal((2, 3, 6)), 4)
     except StudentException as error:
@@ -65,6 +68,7 @@ def test_split_heads_not_divisible(student, rng):
 
 
 @pytest.mark.task09_merge_heads
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("shape", HEAD_SHAPES, ids=HEAD_IDS)
 def test_merge_heads(student, rng, expect, shape):
     """(N, h, T, C) -> (N, T, h C), head 0's features first"""
@@ -148,6 +152,7 @@ def pair(result):
 
 
 @pytest.mark.task09_multihead_attention_forward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("case", MHA_CASES, ids=MHA_IDS)
 def test_multihead_forward(student, ref, rng, expect, case):
     """multi-head self-attention output"""
@@ -165,7 +170,7 @@ def test_multihead_forward_mask_defaults_to_none(student, ref, rng, expect):
 
 
 @pytest.mark.task09_multihead_attention_forward
-def test_multihead_forward_sequences_independent(student, rng, expect):
+def test_multihead_forward_sequences_independent(student, ref, rng, expect):
     """with a padding mask, a sequence's real positions give what the sequence alone gives"""
     args, kwargs = mha_inputs(rng, 2, 4, 6, 3, None)
     x = args[0]
@@ -174,6 +179,9 @@ def test_multihead_forward_sequences_independent(student, rng, expect):
     whole, _ = pair(student.multihead_attention_forward(*args, num_heads=3, mask=mask))
     alone, _ = pair(student.multihead_attention_forward(x[1:, :2].copy(), *args[1:], num_heads=3))
     expect(np.asarray(whole)[1:, :2], alone, name="out of a padded sequence's real positions vs the sequence alone")
+    # The same test checks the values: a constant output is the same everywhere and earns nothing.
+    expect(alone, ref.multihead_attention_forward(x[1:, :2].copy(), *args[1:], num_heads=3)[0],
+           name="out of the sequence alone")
 
 
 # -- multi-head backward --------------------------------------------------------------------
@@ -205,6 +213,7 @@ def backward_variants(ref, reference_cache, dout, gradient):
 
 
 @pytest.mark.task09_multihead_attention_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", GRADIENTS)
 @pytest.mark.parametrize("case", MHA_CASES, ids=MHA_IDS)
 def test_multihead_backward(student, ref, rng, expect, own_cache, case, gradient):

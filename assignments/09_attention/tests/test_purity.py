@@ -11,6 +11,13 @@ import pytest
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "causal_mask": {"dtype": "returns a boolean mask: no float output (test_causal_mask requires dtype bool)",
+                    "purity": "takes no array argument (one int, T)"},
+    "positional_encoding": {"purity": "takes no array argument (the ints T and D and a float base)"},
+}
+
 
 def _mask(n, t):
     keys = np.arange(t)[None, :] < np.array([t - 1] + [t] * (n - 1))[:, None]
@@ -65,10 +72,15 @@ def _require_float64(outputs, name):
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("name", [_task(n) for n in FORWARDS])
-def test_forward_float64(student, rng, name):
-    """float64 inputs give float64 outputs"""
+def test_forward_float64(student, ref, rng, expect, name):
+    """float64 inputs give float64 outputs (with the right values)"""
     args, kwargs = _inputs(name, rng)
-    _require_float64(_outputs(getattr(student, name)(*args, **kwargs), name, FORWARDS[name]), name)
+    result = _outputs(getattr(student, name)(*args, **kwargs), name, FORWARDS[name])
+    _require_float64(result, name)
+    # The same test checks the values: a constant of the right dtype earns nothing here.
+    expected = _outputs(getattr(ref, name)(*args, **kwargs), name, FORWARDS[name])
+    for label, value in result.items():
+        expect(value, expected[label], name=label)
 
 
 @pytest.mark.weight(0.5)
@@ -84,13 +96,18 @@ def test_forward_inputs_untouched(student, ref, rng, expect, name):
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("name", [_task(n) for n in BACKWARDS])
-def test_backward_float64(student, ref, rng, own_cache, name):
-    """float64 inputs give float64 gradients"""
+def test_backward_float64(student, ref, rng, expect, own_cache, name):
+    """float64 inputs give float64 gradients (with the right values)"""
     args, kwargs = _inputs(name, rng)
     forward_name = name.replace("_backward", "_forward")
-    out, _ = getattr(ref, forward_name)(*args, **kwargs)
-    result = getattr(student, name)(rng.standard_normal(out.shape), own_cache(forward_name, *args, **kwargs))
-    _require_float64(_outputs(result, name, BACKWARDS[name]), name)
+    out, reference_cache = getattr(ref, forward_name)(*args, **kwargs)
+    dout = rng.standard_normal(out.shape)
+    result = _outputs(getattr(student, name)(dout, own_cache(forward_name, *args, **kwargs)), name, BACKWARDS[name])
+    _require_float64(result, name)
+    # The same test checks the values: constants of the right dtype earn nothing here.
+    expected = _outputs(getattr(ref, name)(dout, reference_cache), name, BACKWARDS[name])
+    for label, value in result.items():
+        expect(value, expected[label], name=label, kind="gradients")
 
 
 @pytest.mark.weight(0.5)

@@ -11,8 +11,11 @@ import pytest
 from grader.suite.returns import returned
 
 # (shape, axis)
-CASES = [((4, 5), -1), ((4, 5), 0), ((2, 3, 4), 1), ((3, 2, 6), -1), ((2, 3, 5), 0), ((3, 1), 1), ((1, 7), -2)]
-IDS = ["2d-last", "2d-axis0", "3d-axis1", "3d-last", "3d-axis0", "slice of 1", "axis -2"]
+CASES = [((4, 5), -1), ((4, 5), 0), ((2, 3, 4), 1), ((3, 2, 6), -1), ((2, 3, 5), 0)]
+IDS = ["2d-last", "2d-axis0", "3d-axis1", "3d-last", "3d-axis0"]
+# (shape, an axis of length 1, the other axis): a softmax over one entry is 1 whatever it is
+LENGTH_ONE = [((3, 1), 1, 0), ((1, 7), -2, -1)]
+LENGTH_ONE_IDS = ["slice of 1", "axis -2"]
 
 
 def softmax(x, axis):
@@ -41,6 +44,20 @@ def test_values(student, ref, rng, expect, shape, axis):
     x = 2.0 * rng.standard_normal(shape)
     out, _ = pair(student.softmax_forward(x, axis=axis))
     expect(out, ref.softmax_forward(x, axis=axis)[0], name="out", variants=forward_variants(x, axis))
+
+
+@pytest.mark.task09_softmax_forward
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("shape,axis,other", LENGTH_ONE, ids=LENGTH_ONE_IDS)
+def test_axis_of_length_one(student, ref, rng, expect, shape, axis, other):
+    """along an axis of length 1 every output is 1; along the other axis of the same x, the values"""
+    x = 2.0 * rng.standard_normal(shape)
+    out, _ = pair(student.softmax_forward(x, axis=axis))
+    expect(out, ref.softmax_forward(x, axis=axis)[0], name=f"out along axis {axis} (length 1)",
+           variants=forward_variants(x, axis))
+    out, _ = pair(student.softmax_forward(x, axis=other))
+    expect(out, ref.softmax_forward(x, axis=other)[0], name=f"out along axis {other}",
+           variants=forward_variants(x, other))
 
 
 @pytest.mark.task09_softmax_forward
@@ -89,12 +106,18 @@ def test_backward(student, ref, rng, expect, own_cache, shape, axis):
 
 
 @pytest.mark.task09_softmax_backward
-def test_backward_constant_upstream_is_zero(student, rng, expect, own_cache):
-    """an upstream gradient that is constant along the axis gives dx = 0 (the outputs sum to 1)"""
+@pytest.mark.contract("domain_edge")
+def test_backward_constant_upstream_is_zero(student, ref, rng, expect, own_cache):
+    """an upstream gradient that is constant along the axis gives dx = 0 (the outputs sum to 1);
+    a varying one on the same cache does not"""
     x = rng.standard_normal((3, 5))
     dout = np.tile(rng.standard_normal((3, 1)), (1, 5))
-    dx = student.softmax_backward(dout, own_cache("softmax_forward", x, axis=-1))
+    cache = own_cache("softmax_forward", x, axis=-1)
+    dx = student.softmax_backward(dout, cache)
     expect(dx, np.zeros((3, 5)), name="dx for a constant dout", kind="gradients",
            variants={"dx = s * (1 - s) * dout is the sigmoid's derivative, not the softmax's":
                      softmax(x, -1) * (1 - softmax(x, -1)) * dout})
+    varying = rng.standard_normal((3, 5))
+    expect(student.softmax_backward(varying, cache), ref.softmax_backward(varying, ref.softmax_forward(x, axis=-1)[1]),
+           name="dx for a varying dout", kind="gradients", variants=backward_variants(x, -1, varying))
 

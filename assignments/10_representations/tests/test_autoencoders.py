@@ -39,6 +39,7 @@ def loss_variants(x_hat, x):
 
 
 @pytest.mark.task10_reconstruction_loss
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("output", ["loss", "dx_hat"])
 @pytest.mark.parametrize("shape", [(1, 5), (4, 3), (6, 1), (3, 8)], ids=["N=1", "N=4", "D=1", "D=8"])
 def test_reconstruction_loss(student, ref, rng, expect, shape, output):
@@ -53,12 +54,17 @@ def test_reconstruction_loss(student, ref, rng, expect, shape, output):
 
 @pytest.mark.task10_reconstruction_loss
 @pytest.mark.weight(0.5)
-def test_reconstruction_loss_of_a_perfect_reconstruction(student, rng, expect):
-    """a perfect reconstruction costs 0 with a zero gradient"""
+def test_reconstruction_loss_of_a_perfect_reconstruction(student, ref, rng, expect):
+    """a perfect reconstruction costs 0 with a zero gradient (and an imperfect one does not)"""
     x = rng.standard_normal((3, 4))
     loss, dx_hat = returned(student.reconstruction_loss(x.copy(), x), "reconstruction_loss", "loss, dx_hat")
     expect(loss, 0.0, name="loss")
     expect(dx_hat, np.zeros_like(x), name="dx_hat", kind="gradients")
+    x_hat = x + rng.standard_normal(x.shape)
+    loss, dx_hat = returned(student.reconstruction_loss(x_hat, x), "reconstruction_loss", "loss, dx_hat")
+    want_loss, want_dx_hat = ref.reconstruction_loss(x_hat, x)
+    expect(loss, want_loss, name="loss of an imperfect reconstruction")
+    expect(dx_hat, want_dx_hat, name="dx_hat of an imperfect reconstruction", kind="gradients")
 
 
 # -- tied linear autoencoder -------------------------------------------------------------------
@@ -69,6 +75,7 @@ def tied_inputs(rng, n, d, k):
 
 
 @pytest.mark.task10_tied_autoencoder_forward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
 def test_tied_forward(student, ref, rng, expect, shape):
     """x_hat = (x w + b_enc) w.T + b_dec"""
@@ -112,6 +119,7 @@ def tied_backward(student, ref, rng, expect, shape, gradient):
 
 
 @pytest.mark.task10_tied_autoencoder_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", ["dx", "dw", "db_enc", "db_dec"])
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
 def test_tied_backward(student, ref, rng, expect, shape, gradient):
@@ -159,6 +167,7 @@ def ae_forward_variants(x, w1, b1, w2, b2):
 
 
 @pytest.mark.task10_autoencoder_forward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
 def test_autoencoder_forward(student, ref, rng, expect, shape):
     """x_hat = sigmoid(tanh(x w1 + b1) w2 + b2)"""
@@ -194,6 +203,7 @@ AE_GRADIENTS = ["dx", "dw1", "db1", "dw2", "db2"]
 
 
 @pytest.mark.task10_autoencoder_backward
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("gradient", AE_GRADIENTS)
 @pytest.mark.parametrize("shape", SHAPES[:4], ids=SHAPE_IDS[:4])
 def test_autoencoder_backward(student, ref, rng, expect, shape, gradient):

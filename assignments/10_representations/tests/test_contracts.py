@@ -9,6 +9,11 @@ import pytest
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 
+# Parts of the contract that cannot apply (grader/suite/contract.py)
+CONTRACT_OPT_OUT = {
+    "sample_negatives": {"dtype": "returns an integer index array only (its integer dtype is tested below)"},
+}
+
 
 def _gen(seed):
     return np.random.default_rng(seed)
@@ -91,31 +96,46 @@ def _cases():
             for call in FLOAT_CALLS]
 
 
+def student_and_reference(student, ref, rng, call):
+    """call() on the student's functions and on the reference's, with the same inputs."""
+    seed = int(rng.integers(2**32))
+    return call(student, _gen(seed)), call(ref, _gen(seed))[0]
+
+
+def check_values(expect, call, got, want):
+    """The outputs' values: a constant of the right dtype earns nothing in a contract test."""
+    for i, (value, expected) in enumerate(zip(got, want)):
+        expect(value, expected, name=f"{call.__name__}: output {i + 1}")
+
+
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("call", _cases())
-def test_float64_in_float64_out(student, rng, call):
-    """float64 inputs give float64 outputs"""
-    for i, value in enumerate(call(student, rng)[0]):
+def test_float64_in_float64_out(student, ref, rng, expect, call):
+    """float64 inputs give float64 outputs (with the right values)"""
+    (got, _), want = student_and_reference(student, ref, rng, call)
+    for i, value in enumerate(got):
         dtype = np.asarray(value).dtype
         if dtype != np.float64:
             raise GradeFailure(f"{call.__name__}: output {i + 1} has dtype {dtype} for float64 inputs; keep float64")
+    check_values(expect, call, got, want)
 
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("call", _cases())
-def test_pure(student, rng, call):
-    """inputs (and the arrays of a cache) are never changed; the same inputs give the same result"""
-    first, second = call(student, rng)
+def test_pure(student, ref, rng, expect, call):
+    """inputs (and the arrays of a cache) are never changed; the same inputs give the same (right) result"""
+    (first, second), want = student_and_reference(student, ref, rng, call)
     for i, (a, b) in enumerate(zip(first, second)):
         if not np.array_equal(np.asarray(a), np.asarray(b)):
             raise GradeFailure(f"{call.__name__}: called twice on the same inputs, output {i + 1} changed: "
                                f"something modifies its inputs or keeps state between calls")
+    check_values(expect, call, first, want)
 
 
 @pytest.mark.task10_sample_negatives
 @pytest.mark.weight(0.5)
-def test_sample_negatives_returns_integers_and_keeps_probs(student, rng):
-    """probs is never changed; the indices are integers"""
+def test_sample_negatives_returns_integers_and_keeps_probs(student, ref, rng, expect):
+    """probs is never changed; the indices are integers (and the right ones)"""
     probs = rng.dirichlet(np.ones(6))
     got = np.asarray(student.sample_negatives(probs, 3, 2, _gen(5)))
     if got.dtype.kind not in "iu":
@@ -123,3 +143,5 @@ def test_sample_negatives_returns_integers_and_keeps_probs(student, rng):
     again = np.asarray(student.sample_negatives(probs, 3, 2, _gen(5)))
     if not np.array_equal(got, again):
         raise GradeFailure("two generators in the same state gave different negatives: draw only from rng")
+    # The same test checks the values: a constant index array earns nothing here.
+    expect(got, ref.sample_negatives(probs, 3, 2, _gen(5)), name="negatives")

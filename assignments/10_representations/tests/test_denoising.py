@@ -31,13 +31,27 @@ def noise_variants(x, p, seed):
 
 
 @pytest.mark.task10_masking_noise
-@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6), ((5, 4), 0.0)],
-                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input", "p=0"])
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6)],
+                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input"])
 def test_masking_noise_values(student, ref, rng, expect, shape, p):
     """the documented draw keep = rng.random(x.shape) >= drop_prob, same generator state"""
+    check_noise(student, ref, rng, expect, shape, p)
+
+
+def check_noise(student, ref, rng, expect, shape, p):
     x, seed = rng.random(shape) + 0.5, new_seed(rng)
     got = student.masking_noise(x, p, generator(seed))
-    expect(got, ref.masking_noise(x, p, generator(seed)), name="x_noisy", variants=noise_variants(x, p, seed))
+    expect(got, ref.masking_noise(x, p, generator(seed)), name=f"x_noisy for drop_prob = {p}",
+           variants=noise_variants(x, p, seed))
+
+
+@pytest.mark.task10_masking_noise
+@pytest.mark.contract("domain_edge")
+def test_masking_noise_p_zero(student, ref, rng, expect):
+    """drop_prob = 0 keeps every entry (and drop_prob = 0.3 in the same test: returning x is wrong there)"""
+    check_noise(student, ref, rng, expect, (5, 4), 0.0)
+    check_noise(student, ref, rng, expect, (5, 4), 0.3)
 
 
 @pytest.mark.task10_masking_noise
@@ -55,8 +69,9 @@ def test_masking_noise_fraction(student, rng):
 @pytest.mark.task10_masking_noise
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("p", [1.0, -0.2], ids=["p=1", "p<0"])
-def test_masking_noise_rejects_bad_probability(student, p):
-    """drop_prob outside [0, 1) raises ValueError"""
+def test_masking_noise_rejects_bad_probability(student, ref, rng, expect, p):
+    """drop_prob outside [0, 1) raises ValueError (and 0.5 is accepted)"""
+    check_noise(student, ref, rng, expect, (2, 3), 0.5)
     try:
         student.masking_noise(np.ones((2, 3)), p, generator(0))
     except StudentException as error:
@@ -90,6 +105,7 @@ def dae_variants(ref, x, params, p, seed):
 
 
 @pytest.mark.task10_denoising_autoencoder_loss
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("output", ["loss"] + GRADIENTS)
 @pytest.mark.parametrize("shape, p", [((6, 5, 3), 0.4), ((1, 4, 2), 0.5), ((4, 6, 1), 0.2)],
                          ids=["N=6", "N=1", "K=1"])

@@ -28,19 +28,28 @@ def unigram_variants(counts):
 COUNT_CASES = {
     "random counts": lambda rng: rng.integers(1, 500, 12),
     "ties and zero counts": lambda rng: np.array([7, 0, 7, 3, 0, 120, 3, 7]),
-    "one word": lambda rng: np.array([42]),
     "float counts": lambda rng: rng.uniform(0.5, 50.0, 6),
     "a single non-zero count": lambda rng: np.array([0, 0, 9, 0]),
 }
 
 
 @pytest.mark.task10_unigram_distribution
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("case", list(COUNT_CASES))
 def test_unigram_distribution(student, ref, rng, expect, case):
     """counts**0.75, normalised"""
     counts = COUNT_CASES[case](rng)
     expect(student.unigram_distribution(counts), ref.unigram_distribution(counts), name="probs",
            variants=unigram_variants(counts))
+
+
+@pytest.mark.task10_unigram_distribution
+@pytest.mark.contract("domain_edge")
+def test_unigram_distribution_one_word(student, ref, expect):
+    """a vocabulary of one word has probability 1 (and [42, 0, 7] in the same test: all ones is wrong there)"""
+    for counts in (np.array([42]), np.array([42, 0, 7])):
+        expect(student.unigram_distribution(counts), ref.unigram_distribution(counts), name=f"probs of {counts}",
+               variants=unigram_variants(counts))
 
 
 @pytest.mark.task10_unigram_distribution
@@ -56,8 +65,10 @@ def test_unigram_distribution_other_power(student, ref, rng, expect):
 @pytest.mark.task10_unigram_distribution
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("counts", [[0, 0, 0], [3, -1, 2]], ids=["all zero", "negative count"])
-def test_unigram_distribution_rejects_bad_counts(student, counts):
-    """counts that are all zero or negative raise ValueError"""
+def test_unigram_distribution_rejects_bad_counts(student, ref, expect, counts):
+    """counts that are all zero or negative raise ValueError (and [3, 0, 2] is accepted)"""
+    valid = np.array([3, 0, 2])
+    expect(student.unigram_distribution(valid), ref.unigram_distribution(valid), name="probs of [3, 0, 2]")
     try:
         student.unigram_distribution(np.array(counts))
     except StudentException as error:
@@ -73,22 +84,36 @@ def test_unigram_distribution_rejects_bad_counts(student, counts):
 PROB_CASES = {
     "random": lambda rng: rng.dirichlet(np.ones(9)),
     "zero-probability words": lambda rng: np.array([0.0, 0.25, 0.0, 0.5, 0.25, 0.0]),
-    "one possible word": lambda rng: np.array([0.0, 1.0, 0.0]),
 }
+NK = [(5, 3), (1, 1), (4, 1), (1, 7)]
+NK_IDS = ["N=5,K=3", "one pair, one negative", "one negative", "one pair"]
 
 
-@pytest.mark.task10_sample_negatives
-@pytest.mark.parametrize("n, k", [(5, 3), (1, 1), (4, 1), (1, 7)], ids=["N=5,K=3", "one pair, one negative",
-                                                                         "one negative", "one pair"])
-@pytest.mark.parametrize("case", list(PROB_CASES))
-def test_sample_negatives(student, ref, rng, expect, case, n, k):
-    """rng.choice(V, size=(n, k), p=probs), same generator state"""
-    probs, seed = PROB_CASES[case](rng), new_seed(rng)
+def check_negatives(student, ref, expect, probs, n, k, seed):
     got = student.sample_negatives(probs, n, k, np.random.default_rng(seed))
     g = np.random.default_rng(seed)
     variants = {"drew uniformly (rng.integers): draw from probs with rng.choice(V, size=(n, k), p=probs)":
                 g.integers(0, probs.shape[0], size=(n, k))}
-    expect(got, ref.sample_negatives(probs, n, k, np.random.default_rng(seed)), name="negatives", variants=variants)
+    expect(got, ref.sample_negatives(probs, n, k, np.random.default_rng(seed)), name=f"negatives from {probs}",
+           variants=variants)
+
+
+@pytest.mark.task10_sample_negatives
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("n, k", NK, ids=NK_IDS)
+@pytest.mark.parametrize("case", list(PROB_CASES))
+def test_sample_negatives(student, ref, rng, expect, case, n, k):
+    """rng.choice(V, size=(n, k), p=probs), same generator state"""
+    check_negatives(student, ref, expect, PROB_CASES[case](rng), n, k, new_seed(rng))
+
+
+@pytest.mark.task10_sample_negatives
+@pytest.mark.contract("domain_edge")
+@pytest.mark.parametrize("n, k", NK, ids=NK_IDS)
+def test_sample_negatives_one_possible_word(student, ref, rng, expect, n, k):
+    """probs [0, 1, 0]: every negative is word 1 (and 20 draws from spread-out probs in the same test)"""
+    check_negatives(student, ref, expect, np.array([0.0, 1.0, 0.0]), n, k, new_seed(rng))
+    check_negatives(student, ref, expect, np.array([0.1, 0.2, 0.3, 0.4]), 4, 5, new_seed(rng))
 
 
 @pytest.mark.task10_sample_negatives
@@ -148,6 +173,7 @@ def vector_inputs(rng, n, k, d, scale=0.7):
 
 
 @pytest.mark.task10_sgns_loss_vectors
+@pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("output", VECTOR_OUTPUTS)
 @pytest.mark.parametrize("shape", [(4, 3, 5), (1, 2, 3), (3, 1, 4), (1, 1, 1), (6, 5, 2)],
                          ids=["N=4,K=3", "one pair", "one negative", "sizes 1", "N=6,K=5"])
@@ -236,6 +262,7 @@ def test_sgns_tables(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task10_sgns_loss
+@pytest.mark.contract("domain_edge")
 def test_sgns_one_word_everywhere(student, ref, rng, expect):
     """every centre, context and negative is the same word"""
     w_in, w_out = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
@@ -264,9 +291,12 @@ def test_sgns_int32_indices(student, ref, rng, expect):
 @pytest.mark.task10_sgns_loss
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("where, bad", [("negatives", -1), ("centers", "V")], ids=["negative -1", "centre V"])
-def test_sgns_rejects_out_of_range(student, rng, where, bad):
-    """an index outside [0, V) raises ValueError"""
+def test_sgns_rejects_out_of_range(student, ref, rng, expect, where, bad):
+    """an index outside [0, V) raises ValueError (and indices inside it are accepted)"""
     w_in, w_out, c, o, neg = table_inputs(rng, 5, 3, 3, 2, repeats=False)
+    got = returned(student.sgns_loss(w_in, w_out, c, o, neg), "sgns_loss", ", ".join(TABLE_OUTPUTS))
+    for name, g, w in zip(TABLE_OUTPUTS, got, ref.sgns_loss(w_in, w_out, c, o, neg)):
+        expect(g, w, name=f"{name} with every index in range", kind="values" if name == "loss" else "gradients")
     value = 5 if bad == "V" else bad
     if where == "negatives":
         neg[1, 1] = value
