@@ -35,7 +35,7 @@ import numpy as np
 
 # %% check=true
 from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, check_value_gradient,
-                        expect_close, expect_tuple, report, skip_if_not_implemented)
+                        expect_close, expect_tuple, report, skip_if_not_implemented, with_settings)
 
 # the weights and the strength on which each penalty's gradient is checked
 W_CHECK, LAM_CHECK = np.array([[0.7, -1.3, 0.2], [-0.4, 2.5, -0.05]]), 0.3
@@ -175,19 +175,10 @@ check_dropout_train(dropout_forward, 0.75)
 
 # %% solution="reference.layers:dropout_backward"
 
-# %% check=true
-def with_fixed_mask(forward, p, seed):
-    """forward(x, p) in train mode with a fresh default_rng(seed) at every call, so that central
-    differences perturb one fixed function (the same mask each time)."""
-    def fixed(x):
-        return forward(x, p, train=True, rng=np.random.default_rng(seed))
-    fixed.__name__ = forward.__name__
-    return fixed
-
-
 # %% check="dropout_backward"
 check_backward("dropout_backward", dropout_forward, dropout_backward)
-check_gradients(with_fixed_mask(dropout_forward, 0.4, seed=3), dropout_backward,
+# a fresh copy of the seeded generator at every call: the same mask while x is perturbed
+check_gradients(with_settings(dropout_forward, p=0.4, train=True, rng=np.random.default_rng(3)), dropout_backward,
                 np.array([[0.5, -1.0, 2.0, 0.25], [-0.75, 1.5, -2.5, 3.0], [1.25, 0.1, -0.3, 0.9]]))
 
 # %% [markdown]
@@ -289,19 +280,11 @@ check_batchnorm_eval(batchnorm_forward)
 
 # %% solution="reference.layers:batchnorm_backward"
 
-# %% check=true
-def in_eval_mode(forward, running_mean, running_var):
-    """forward(x, gamma, beta) with fixed running statistics and train=False, for check_gradients."""
-    def eval_forward(x, gamma, beta):
-        return forward(x, gamma, beta, running_mean, running_var, train=False)
-    eval_forward.__name__ = forward.__name__
-    return eval_forward
-
-
 # %% check="batchnorm_backward"
 check_backward("batchnorm_backward", batchnorm_forward, batchnorm_backward)
 check_gradients(batchnorm_forward, batchnorm_backward)
-check_gradients(in_eval_mode(batchnorm_forward, np.array([0.2, -0.1, 0.5]), np.array([0.8, 1.5, 2.5])),
+check_gradients(with_settings(batchnorm_forward, running_mean=np.array([0.2, -0.1, 0.5]),
+                              running_var=np.array([0.8, 1.5, 2.5]), train=False),
                 batchnorm_backward,
                 np.array([[0.3, 1.0, -2.0], [-1.2, -1.5, 0.5], [0.8, 0.2, 3.0], [2.1, -0.9, -0.5]]),
                 np.array([1.5, 0.5, -2.0]), np.array([0.1, -0.3, 2.0]))

@@ -21,6 +21,7 @@ Each check runs your code on fixed inputs and prints exactly one line:
     expect_close(label, got, want)                    CheckFailed unless got matches want
     expect_tuple(result, name=, items=)               CheckFailed unless result is such a tuple
     loss_as_pair(loss_fn)                             (loss, grads...) -> a pair for check_gradients
+    with_settings(forward_fn, **settings)             forward_fn with arguments fixed, for check_gradients
     fold_properties(folds, n_samples)                 CheckFailed unless the folds split 0..N-1
     show_progress(points)                             every check again, one table: where you stand
     skip_if_not_implemented()                         a ``with`` block for experiments
@@ -585,6 +586,25 @@ def check_value_gradient(fn, x, *rest, what: str = "value", step: float = 1e-6) 
         return f"{label} is the gradient of the {what} you return"
 
     report(f"{getattr(fn, '__name__', 'fn')} gradient", body)
+
+
+def with_settings(forward_fn, **settings):
+    """``forward_fn`` with some arguments fixed by name, for ``check_gradients``: the result takes
+    the remaining (array) arguments and keeps forward_fn's name and their names. Every call gets
+    fresh copies of the settings, so a seeded ``np.random.Generator`` draws the same numbers each
+    time and central differences perturb one fixed function (e.g. one dropout mask)."""
+
+    def fixed(*args):
+        return forward_fn(*args, **copy.deepcopy(settings))
+
+    fixed.__name__ = getattr(forward_fn, "__name__", "forward")
+    try:
+        signature = inspect.signature(forward_fn)
+    except (TypeError, ValueError):  # a builtin: the gradients get numbered labels instead
+        return fixed
+    kept = [param for name, param in signature.parameters.items() if name not in settings]
+    fixed.__signature__ = signature.replace(parameters=kept)
+    return fixed
 
 
 def loss_as_pair(loss_fn, name: str | None = None) -> tuple:

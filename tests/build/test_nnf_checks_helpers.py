@@ -160,3 +160,30 @@ def test_fold_properties_gives_the_fold_sizes_for_check_close(checks, capsys):
     assert checks.fold_properties(folds, 5) == {"fold sizes": [2, 2, 1]}
     checks.check_close("toy folds", lambda: checks.fold_properties(folds[:2], 5), {"fold sizes": [2, 2]})
     assert _line(capsys) == "FAIL toy folds: sample 4 is never in a validation fold"
+
+
+def noisy_scale_forward(x, s, *, rng=None, train=True):
+    """A toy forward with a random mask: x * s on the kept entries (not a course function)."""
+    keep = rng.random(x.shape) >= 0.5 if train else np.ones(x.shape, dtype=bool)
+    return np.where(keep, x * s, 0.0), (keep, s)
+
+
+def noisy_scale_backward(dout, cache):
+    keep, s = cache
+    return np.where(keep, dout * s, 0.0)
+
+
+def test_with_settings_fixes_arguments_and_replays_the_same_random_draws(checks, capsys):
+    fixed = checks.with_settings(noisy_scale_forward, s=2.0, rng=np.random.default_rng(3))
+    assert fixed.__name__ == "noisy_scale_forward"
+    assert list(checks.inspect.signature(fixed).parameters) == ["x", "train"]
+    x = np.arange(1.0, 9.0)
+    assert np.array_equal(fixed(x)[0], fixed(x)[0]), "a fresh copy of the generator at every call"
+    checks.check_gradients(fixed, noisy_scale_backward, x)
+    assert _line(capsys).startswith("PASS noisy_scale_backward: gradients match central differences (dx error")
+
+    def shared_generator(x, rng=np.random.default_rng(3)):
+        return noisy_scale_forward(x, 2.0, rng=rng)  # the same generator object: a new mask each call
+
+    checks.check_gradients(shared_generator, noisy_scale_backward, x)
+    assert _line(capsys).startswith("FAIL noisy_scale_backward: dx disagrees with central differences")
