@@ -567,17 +567,17 @@ def check_value_gradient(fn, x, *rest, what: str = "value", step: float = 1e-6) 
     """``fn(x, *rest) -> (value, dx)``: dx against central differences (step ``step``) of the value
     fn itself returns, so a value and a gradient that do not belong together FAIL. ``what`` names
     the value in the message (e.g. "penalty")."""
-    x = np.asarray(x, dtype=np.float64)
-    names = [label for _, label in _array_positions(fn, [x])]
+    point = np.array(x, dtype=np.float64)
+    names = [label for _, label in _array_positions(fn, [point])]
     label = "d" + (names[0] if names and not names[0].startswith("argument") else "x")
 
     def body() -> str:
-        _, dx = fn(x.copy(), *rest)
-        numeric = np.zeros_like(x)
-        for index in np.ndindex(x.shape):
-            shift = np.zeros_like(x)
+        _, dx = fn(point.copy(), *rest)
+        numeric = np.zeros_like(point)
+        for index in np.ndindex(point.shape):
+            shift = np.zeros_like(point)
             shift[index] = step
-            numeric[index] = (fn(x + shift, *rest)[0] - fn(x - shift, *rest)[0]) / (2 * step)
+            numeric[index] = (fn(point + shift, *rest)[0] - fn(point - shift, *rest)[0]) / (2 * step)
         try:
             expect_close(label, dx, numeric)
         except CheckFailed as failed:
