@@ -65,14 +65,20 @@ def test_check_forward_reports_structure_shape_mutation_and_known_mistakes(check
     assert _line(capsys) == "FAIL in_place: changed one of its inputs in place; work on copies"
     assert B[0] == 0.5, "the caller's arrays are never handed to the function"
 
+    def reversed_weights(x, w, b):
+        return row_sum_forward(x, w[::-1], b)
+
+    # a known mistake: the function gives the expected out when handed the reversed weights
+    mistakes = {"the weights are reversed": (X, W[::-1].copy(), B)}
+    checks.check_forward(reversed_weights, (X, W, B), expected=want, mistakes=mistakes)
+    assert _line(capsys) == "FAIL reversed_weights: out matches a known mistake: the weights are reversed"
+    checks.check_forward(reversed_weights, (X, W, B), expected=want)
+    assert _line(capsys) == "FAIL reversed_weights: out is [[3.5], [-4.5]], expected [[0.5], [7.5]]"
+
     def no_bias(x, w, b):
         return row_sum_forward(x, w, np.zeros(1))
 
-    # a known mistake: out equals what the function itself gives on other inputs (here b = 0)
-    mistakes = {"b is not added": (X, W, np.zeros(1))}
-    checks.check_forward(no_bias, (X, W, B), expected=want, mistakes=mistakes)
-    assert _line(capsys) == "FAIL no_bias: out matches a known mistake: b is not added"
-    checks.check_forward(no_bias, (X, W, B), expected=want)
+    checks.check_forward(no_bias, (X, W, B), expected=want, mistakes=mistakes)  # not that mistake
     assert _line(capsys) == "FAIL no_bias: out is [[0.0], [7.0]], expected [[0.5], [7.5]]"
 
     def stub(x, w, b):
