@@ -34,36 +34,11 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
-                        skip_if_not_implemented)
+from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, check_value_gradient,
+                        expect_close, expect_tuple, report, skip_if_not_implemented, with_settings)
 
-
-def pair(result, name):
-    """(out, cache) from a forward's result, or CheckFailed."""
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise CheckFailed(f"{name} should return (out, cache), a tuple of 2 items")
-    return result
-
-
-def check_penalty_gradient(penalty):
-    """dw returned by penalty(w, lam) vs central differences of the penalty it returns."""
-    w, lam, h = np.array([[0.7, -1.3, 0.2], [-0.4, 2.5, -0.05]]), 0.3, 1e-6
-
-    def body():
-        value, dw = penalty(w, lam)
-        numeric = np.zeros_like(w)
-        for i in np.ndindex(w.shape):
-            step = np.zeros_like(w)
-            step[i] = h
-            numeric[i] = (penalty(w + step, lam)[0] - penalty(w - step, lam)[0]) / (2 * h)
-        try:
-            expect_close("dw", dw, numeric)
-        except CheckFailed as failed:
-            raise CheckFailed(f"{failed} (the slope of the penalty you return, by central differences): "
-                              f"the penalty and its gradient do not agree") from None
-        return "dw is the gradient of the penalty you return"
-
-    report(f"{penalty.__name__} gradient", body)
+# the weights and the strength on which each penalty's gradient is checked
+W_CHECK, LAM_CHECK = np.array([[0.7, -1.3, 0.2], [-0.4, 2.5, -0.05]]), 0.3
 
 
 # %% [markdown]
@@ -97,7 +72,7 @@ def check_penalty_gradient(penalty):
 
 # %% check="l2_penalty"
 check_outputs("l2_penalty", l2_penalty)
-check_penalty_gradient(l2_penalty)
+check_value_gradient(l2_penalty, W_CHECK, LAM_CHECK, what="penalty")
 
 # %% [markdown]
 # **L1**:
@@ -125,7 +100,7 @@ check_penalty_gradient(l2_penalty)
 
 # %% check="l1_penalty"
 check_outputs("l1_penalty", l1_penalty)
-check_penalty_gradient(l1_penalty)
+check_value_gradient(l1_penalty, W_CHECK, LAM_CHECK, what="penalty")
 
 # %% [markdown]
 # ## 2. Dropout
@@ -172,14 +147,15 @@ def check_dropout_train(forward, p, seed=0):
 
     def body():
         u = np.random.default_rng(seed).random(x.shape)
-        out, _ = pair(forward(x, p, train=True, rng=np.random.default_rng(seed)), "dropout_forward")
+        out, _ = expect_tuple(forward(x, p, train=True, rng=np.random.default_rng(seed)), name="dropout_forward")
         expect_close("out", out, np.where(u >= p, x / (1 - p), 0.0), mistakes={
             "keeps an entry with probability p (p is the probability to DROP)": np.where(u < p, x / (1 - p), 0.0),
             "the survivors are not scaled by 1 / (1 - p)": np.where(u >= p, x, 0.0),
             "the survivors are multiplied by (1 - p) instead of divided": np.where(u >= p, x * (1 - p), 0.0),
         })
         ones = np.ones((200, 500))
-        big, _ = pair(forward(ones, p, train=True, rng=np.random.default_rng(seed + 1)), "dropout_forward")
+        big, _ = expect_tuple(forward(ones, p, train=True, rng=np.random.default_rng(seed + 1)),
+                              name="dropout_forward")
         big = np.asarray(big)
         dropped = float(np.mean(big == 0))
         if abs(dropped - p) > 0.01:
@@ -199,19 +175,10 @@ check_dropout_train(dropout_forward, 0.75)
 
 # %% solution="reference.layers:dropout_backward"
 
-# %% check=true
-def with_fixed_mask(forward, p, seed):
-    """forward(x, p) in train mode with a fresh default_rng(seed) at every call, so that central
-    differences perturb one fixed function (the same mask each time)."""
-    def fixed(x):
-        return forward(x, p, train=True, rng=np.random.default_rng(seed))
-    fixed.__name__ = forward.__name__
-    return fixed
-
-
 # %% check="dropout_backward"
 check_backward("dropout_backward", dropout_forward, dropout_backward)
-check_gradients(with_fixed_mask(dropout_forward, 0.4, seed=3), dropout_backward,
+# a fresh copy of the seeded generator at every call: the same mask while x is perturbed
+check_gradients(with_settings(dropout_forward, p=0.4, train=True, rng=np.random.default_rng(3)), dropout_backward,
                 np.array([[0.5, -1.0, 2.0, 0.25], [-0.75, 1.5, -2.5, 3.0], [1.25, 0.1, -0.3, 0.9]]))
 
 # %% [markdown]
@@ -267,11 +234,14 @@ def check_batchnorm_eval(forward):
                          [1.44163240132, -0.574999656251, 2.0]])
 
     def body():
-        out, _ = pair(forward(x, gamma, beta, running_mean, running_var, train=False), "batchnorm_forward")
-        batch_stats, _ = pair(forward(x, gamma, beta, running_mean, running_var, train=True), "batchnorm_forward")
+        out, _ = expect_tuple(forward(x, gamma, beta, running_mean, running_var, train=False),
+                              name="batchnorm_forward")
+        batch_stats, _ = expect_tuple(forward(x, gamma, beta, running_mean, running_var, train=True),
+                                      name="batchnorm_forward")
         expect_close("out", out, expected, mistakes={
             "uses the batch statistics in eval mode; use running_mean and running_var": batch_stats})
-        single, _ = pair(forward(x[3:4], gamma, beta, running_mean, running_var, train=False), "batchnorm_forward")
+        single, _ = expect_tuple(forward(x[3:4], gamma, beta, running_mean, running_var, train=False),
+                                 name="batchnorm_forward")
         expect_close("out for a batch holding only row 3", single, expected[3:4])
         return "running statistics used; a batch of one example gets its own row"
 
@@ -310,19 +280,11 @@ check_batchnorm_eval(batchnorm_forward)
 
 # %% solution="reference.layers:batchnorm_backward"
 
-# %% check=true
-def in_eval_mode(forward, running_mean, running_var):
-    """forward(x, gamma, beta) with fixed running statistics and train=False, for check_gradients."""
-    def eval_forward(x, gamma, beta):
-        return forward(x, gamma, beta, running_mean, running_var, train=False)
-    eval_forward.__name__ = forward.__name__
-    return eval_forward
-
-
 # %% check="batchnorm_backward"
 check_backward("batchnorm_backward", batchnorm_forward, batchnorm_backward)
 check_gradients(batchnorm_forward, batchnorm_backward)
-check_gradients(in_eval_mode(batchnorm_forward, np.array([0.2, -0.1, 0.5]), np.array([0.8, 1.5, 2.5])),
+check_gradients(with_settings(batchnorm_forward, running_mean=np.array([0.2, -0.1, 0.5]),
+                              running_var=np.array([0.8, 1.5, 2.5]), train=False),
                 batchnorm_backward,
                 np.array([[0.3, 1.0, -2.0], [-1.2, -1.5, 0.5], [0.8, 0.2, 3.0], [2.1, -0.9, -0.5]]),
                 np.array([1.5, 0.5, -2.0]), np.array([0.1, -0.3, 2.0]))

@@ -33,8 +33,7 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
-                        skip_if_not_implemented)
+from nnf_checks import check_backward, check_forward, check_gradients, check_outputs, skip_if_not_implemented
 
 # Small inputs with integer entries for the convolution's checks: every expected value below is
 # an integer that you can recompute by hand.
@@ -44,33 +43,10 @@ W_CONV = np.array([[[[1, 0], [2, -1], [0, 1]], [[0, 1], [-1, 0], [1, 1]]],
                    [[[-1, 2], [0, 0], [1, 0]], [[2, 0], [0, -1], [0, 1]]]], dtype=float)
 B_CONV = np.array([1.0, -2.0])
 
-
-def check_conv_forward(conv_fn, *, stride, pad, expected):
-    """conv_fn(X_CONV, W_CONV, B_CONV, stride=stride, pad=pad)'s `out` against `expected`; one line."""
-
-    def body():
-        x, w, b = X_CONV.copy(), W_CONV.copy(), B_CONV.copy()
-        result = conv_fn(x, w, b, stride=stride, pad=pad)
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise CheckFailed("should return (out, cache), a tuple of 2 items")
-        if np.shape(result[0]) != expected.shape:
-            raise CheckFailed(f"out has shape {np.shape(result[0])}, expected {expected.shape}: "
-                              f"H' = 1 + (H + 2 pad - HH) // stride, and W' likewise")
-        if not (np.array_equal(x, X_CONV) and np.array_equal(w, W_CONV) and np.array_equal(b, B_CONV)):
-            raise CheckFailed("changed one of its inputs in place; work on copies")
-        flipped = W_CONV[:, :, ::-1, ::-1].copy()
-        mistake = "your kernel is flipped: that is a true convolution; compute the cross-correlation"
-        expect_close("out", result[0], expected, mistakes={mistake: _quietly(conv_fn, flipped, stride, pad)})
-        return "out matches the expected values"
-
-    report(f"{getattr(conv_fn, '__name__', 'conv')} (stride={stride}, pad={pad})", body)
-
-
-def _quietly(conv_fn, w, stride, pad):
-    try:
-        return np.asarray(conv_fn(X_CONV.copy(), w, B_CONV.copy(), stride=stride, pad=pad)[0])
-    except Exception:  # only a hint: no hint when it fails
-        return None
+CONV_INPUTS = (X_CONV, W_CONV, B_CONV)
+CONV_SHAPE = "H' = 1 + (H + 2 pad - HH) // stride, and W' likewise"
+FLIPPED_KERNEL = {"your kernel is flipped: that is a true convolution; compute the cross-correlation":
+                  (X_CONV, W_CONV[:, :, ::-1, ::-1].copy(), B_CONV)}
 
 
 # %% [markdown]
@@ -128,12 +104,12 @@ def _quietly(conv_fn, w, stride, pad):
 # %% solution="reference.conv:conv2d_forward_naive"
 
 # %% check=true
-check_conv_forward(conv2d_forward_naive, stride=1, pad=0,
-                   expected=np.array([[[[0.0, 10.0, 1.0, -2.0], [10.0, -1.0, 0.0, 11.0]],
-                                       [[1.0, 7.0, -7.0, 9.0], [2.0, -9.0, 7.0, 4.0]]]]))
-check_conv_forward(conv2d_forward_naive, stride=2, pad=1,
-                   expected=np.array([[[[1.0, -6.0, -1.0], [1.0, -1.0, 11.0]],
-                                       [[-1.0, -2.0, 2.0], [0.0, -9.0, 4.0]]]]))
+check_forward(conv2d_forward_naive, CONV_INPUTS, stride=1, pad=0, shape_hint=CONV_SHAPE, mistakes=FLIPPED_KERNEL,
+              expected=np.array([[[[0.0, 10.0, 1.0, -2.0], [10.0, -1.0, 0.0, 11.0]],
+                                  [[1.0, 7.0, -7.0, 9.0], [2.0, -9.0, 7.0, 4.0]]]]))
+check_forward(conv2d_forward_naive, CONV_INPUTS, stride=2, pad=1, shape_hint=CONV_SHAPE, mistakes=FLIPPED_KERNEL,
+              expected=np.array([[[[1.0, -6.0, -1.0], [1.0, -1.0, 11.0]],
+                                  [[-1.0, -2.0, 2.0], [0.0, -9.0, 4.0]]]]))
 
 # %% [markdown]
 # ## 2. Convolution, backward
@@ -343,9 +319,9 @@ check_gradients(avgpool2d_forward, avgpool2d_backward)
 
 # %% check="conv2d_forward"
 check_outputs("conv2d_forward", conv2d_forward)
-check_conv_forward(conv2d_forward, stride=2, pad=1,
-                   expected=np.array([[[[1.0, -6.0, -1.0], [1.0, -1.0, 11.0]],
-                                       [[-1.0, -2.0, 2.0], [0.0, -9.0, 4.0]]]]))
+check_forward(conv2d_forward, CONV_INPUTS, stride=2, pad=1, shape_hint=CONV_SHAPE, mistakes=FLIPPED_KERNEL,
+              expected=np.array([[[[1.0, -6.0, -1.0], [1.0, -1.0, 11.0]],
+                                  [[-1.0, -2.0, 2.0], [0.0, -9.0, 4.0]]]]))
 
 # %% [markdown]
 # ## 8. Its backward: col2im

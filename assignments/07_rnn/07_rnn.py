@@ -34,7 +34,7 @@
 import numpy as np
 
 # %% check=true
-from nnf_checks import (CheckFailed, check_backward, check_close, check_gradients, check_outputs,
+from nnf_checks import (check_backward, check_close, check_gradients, check_outputs, expect_tuple,
                         skip_if_not_implemented)
 
 # %% [markdown]
@@ -210,9 +210,8 @@ def lstm_step_results():
     x, h_prev = np.sin(np.arange(1.0, 7.0)).reshape(2, 3), np.cos(np.arange(1.0, 5.0)).reshape(2, 2)
     wx, wh = np.sin(0.7 * np.arange(24.0)).reshape(3, 8), np.cos(1.3 * np.arange(16.0)).reshape(2, 8)
     result = lstm_step_forward(x, h_prev, np.array([[0.5, -1.5], [2.0, 0.25]]), wx, wh, np.linspace(-0.4, 0.4, 8))
-    if not (isinstance(result, tuple) and len(result) == 3):
-        raise CheckFailed("should return (h_next, c_next, cache), a tuple of 3 items")
-    return {"h_next": result[0], "c_next": result[1]}
+    h_next, c_next, _ = expect_tuple(result, items=("h_next", "c_next", "cache"))
+    return {"h_next": h_next, "c_next": c_next}
 
 
 check_close("lstm_step_forward", lstm_step_results,

@@ -73,26 +73,7 @@ def ridge_scorer(metric="neg_mse"):
 
 
 # %% check=true
-from nnf_checks import CheckFailed, check_close, skip_if_not_implemented
-
-
-def fold_properties(folds, n_samples):
-    """What every list of K folds must satisfy, as a dict for check_same: validation folds that
-    are disjoint and cover 0..N-1, training parts that are exactly the rest."""
-    seen = np.zeros(n_samples, dtype=np.int64)
-    for k, (train_part, val_part) in enumerate(folds):
-        both = np.intersect1d(train_part, val_part)
-        if both.size:
-            raise CheckFailed(f"fold {k}: sample {both[0]} is in both train_idx and val_idx")
-        if len(train_part) + len(val_part) != n_samples:
-            raise CheckFailed(f"fold {k}: train_idx and val_idx together hold {len(train_part) + len(val_part)} "
-                              f"indices, expected all N = {n_samples}")
-        seen[np.asarray(val_part, dtype=np.int64)] += 1
-    if (seen > 1).any():
-        raise CheckFailed(f"sample {np.argmax(seen > 1)} is in {seen.max()} validation folds, expected exactly 1")
-    if (seen == 0).any():
-        raise CheckFailed(f"sample {np.argmax(seen == 0)} is never in a validation fold")
-    return {"fold sizes": [len(val_part) for _, val_part in folds]}
+from nnf_checks import check_close, fold_properties, skip_if_not_implemented
 
 
 # %% [markdown]

@@ -33,43 +33,8 @@
 import numpy as np
 
 # %% check=true
-import functools
-
-from nnf_checks import (CheckFailed, check_backward, check_gradients, check_outputs, expect_close, report,
+from nnf_checks import (check_backward, check_gradients, check_outputs, check_returns, loss_as_pair,
                         skip_if_not_implemented)
-
-
-def loss_as_pair(loss_fn, name=None):
-    """Turn a function returning (loss, grad1, grad2, ...) into a forward/backward pair, so that
-    check_gradients can compare its gradients with central differences."""
-    @functools.wraps(loss_fn)  # keeps the argument names, which label the gradients
-    def forward(*args):
-        loss, *grads = loss_fn(*args)
-        return np.asarray(loss, dtype=float), grads
-
-    def backward(dloss, grads):
-        return tuple(dloss * np.asarray(g) for g in grads)
-
-    forward.__name__ = backward.__name__ = name or loss_fn.__name__
-    return forward, backward
-
-
-def check_fixed(name, call, expected, hint):
-    """Run call() and compare what it returns with `expected` (label -> array); one line."""
-
-    def body():
-        result = call()
-        results = result if isinstance(result, tuple) else (result,)
-        if len(results) < len(expected):
-            raise CheckFailed(f"returned {len(results)} value(s), expected {', '.join(expected)}")
-        for (label, want), got in zip(expected.items(), results):
-            try:
-                expect_close(label, got, np.asarray(want, dtype=float))
-            except CheckFailed as failed:
-                raise CheckFailed(f"{failed} ({hint})") from None
-        return f"{', '.join(expected)} {'matches' if len(expected) == 1 else 'match'} the expected values"
-
-    report(name, body)
 
 
 # %% [markdown]
@@ -201,10 +166,10 @@ check_gradients(autoencoder_forward, autoencoder_backward)
 # %% solution="reference.autoencoder:masking_noise"
 
 # %% check=true
-check_fixed("masking_noise",
-            lambda: masking_noise(np.arange(1.0, 13.0).reshape(3, 4), 0.5, np.random.default_rng(3)),
-            {"x_noisy": [[0.0, 0.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [9.0, 0.0, 0.0, 12.0]]},
-            "draw keep = rng.random(x.shape) >= drop_prob and do not rescale")
+check_returns("masking_noise",
+              lambda: masking_noise(np.arange(1.0, 13.0).reshape(3, 4), 0.5, np.random.default_rng(3)),
+              {"x_noisy": [[0.0, 0.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [9.0, 0.0, 0.0, 12.0]]},
+              hint="draw keep = rng.random(x.shape) >= drop_prob and do not rescale")
 
 # %% [markdown]
 # ## 7. The denoising autoencoder's loss
@@ -232,9 +197,9 @@ def denoising_example(w1, b1, w2, b2, seed=11):
 
 DAE_PARAMS = (np.sin(np.arange(8.0)).reshape(4, 2), np.array([0.1, -0.2]),
               np.cos(np.arange(8.0)).reshape(2, 4), np.linspace(-0.3, 0.3, 4))
-check_fixed("denoising_autoencoder_loss", lambda: denoising_example(*DAE_PARAMS),
-            {"loss": 0.3628842253718061},
-            "the target is the clean x; about 0.7067 means you compared with the noisy input")
+check_returns("denoising_autoencoder_loss", lambda: denoising_example(*DAE_PARAMS),
+              {"loss": 0.3628842253718061},
+              hint="the target is the clean x; about 0.7067 means you compared with the noisy input")
 # the same noise at every evaluation (a fresh generator with the same seed): the gradients of
 # your loss must match central differences of it
 check_gradients(*loss_as_pair(denoising_example, "denoising_autoencoder_loss"), *DAE_PARAMS)
@@ -283,10 +248,10 @@ check_outputs("unigram_distribution", unigram_distribution)
 # %% solution="reference.word2vec:sample_negatives"
 
 # %% check=true
-check_fixed("sample_negatives",
-            lambda: sample_negatives(np.array([0.1, 0.0, 0.6, 0.3]), 3, 4, np.random.default_rng(7)),
-            {"negatives": [[2, 3, 3, 2], [2, 3, 0, 3], [3, 2, 2, 2]]},
-            "draw with rng.choice(V, size=(n, k), p=probs)")
+check_returns("sample_negatives",
+              lambda: sample_negatives(np.array([0.1, 0.0, 0.6, 0.3]), 3, 4, np.random.default_rng(7)),
+              {"negatives": [[2, 3, 3, 2], [2, 3, 0, 3], [3, 2, 2, 2]]},
+              hint="draw with rng.choice(V, size=(n, k), p=probs)")
 
 # %% [markdown]
 # ## 10. The SGNS loss, given the vectors

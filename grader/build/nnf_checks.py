@@ -13,9 +13,16 @@ Each check runs your code on fixed inputs and prints exactly one line:
     check_close(name, compute, expected)              compute() -> {label: value} vs literal values
     check_update_rule(rule, w0=, gradient=, ...)      an optimizer step, several steps in a row
     check_clip_grad_norm(clip, grads, max_norm, ...)  gradient clipping by the total norm
+    check_forward(forward_fn, args, expected=, ...)   a forward's out on literal inputs
+    check_returns(name, call, expected)               the values call() returns vs literal values
+    check_value_gradient(fn, x, *rest)                fn -> (value, dx): dx vs central differences
     report(name, body)                                any other check: body() returns the PASS message
                                                       or raises CheckFailed(reason)
     expect_close(label, got, want)                    CheckFailed unless got matches want
+    expect_tuple(result, name=, items=)               CheckFailed unless result is such a tuple
+    loss_as_pair(loss_fn)                             (loss, grads...) -> a pair for check_gradients
+    with_settings(forward_fn, **settings)             forward_fn with arguments fixed, for check_gradients
+    fold_properties(folds, n_samples)                 CheckFailed unless the folds split 0..N-1
     show_progress(points)                             every check again, one table: where you stand
     skip_if_not_implemented()                         a ``with`` block for experiments
 
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import inspect
 import json
 import os
@@ -491,6 +499,157 @@ def check_clip_grad_norm(clip, grads, max_norm, *, expected, expected_norm) -> N
         return "clipped gradients and total_norm match"
 
     report(f"{getattr(clip, '__name__', 'clip')}(max_norm={max_norm})", body)
+
+
+def expect_tuple(result, *, name: str | None = None, items: tuple = ("out", "cache")) -> tuple:
+    """``result`` when it is a tuple of ``len(items)`` items; otherwise ``CheckFailed`` saying what
+    ``name`` should return, e.g. "should return (out, cache), a tuple of 2 items"."""
+    if isinstance(result, tuple) and len(result) == len(items):
+        return result
+    who = f"{name} " if name else ""
+    raise CheckFailed(f"{who}should return ({', '.join(items)}), a tuple of {len(items)} items")
+
+
+def _quietly(fn, args, kwargs: dict):
+    """The first output of fn on copies of args, or None when it fails (it only feeds a hint)."""
+    try:
+        return np.asarray(fn(*copy.deepcopy(args), **kwargs)[0])
+    except Exception:  # no hint then
+        return None
+
+
+def check_forward(forward_fn, args, *, expected, mistakes: dict | None = None, shape_hint: str = "",
+                  **kwargs) -> None:
+    """``forward_fn(*args, **kwargs) -> (out, cache)`` on literal inputs: out against ``expected``
+    (see ``expect_close``), ``shape_hint`` added when the shape is wrong; no input may change in
+    place. ``mistakes`` ({description: other args}) names a known mistake when out is wrong but your
+    forward gives the expected out on those other args (e.g. a kernel flipped inside your forward
+    gives the right answer on the flipped kernel)."""
+
+    def body() -> str:
+        given = copy.deepcopy(list(args))
+        out = expect_tuple(forward_fn(*given, **kwargs))[0]
+        want = np.asarray(expected)
+        if np.shape(out) != want.shape:
+            hint = f": {shape_hint}" if shape_hint else ""
+            raise CheckFailed(f"out has shape {np.shape(out)}, expected {want.shape}{hint}")
+        if any(not np.array_equal(g, a) for g, a in zip(given, args)):
+            raise CheckFailed("changed one of its inputs in place; work on copies")
+        try:
+            expect_close("out", out, want)
+        except CheckFailed:
+            for text, other in (mistakes or {}).items():
+                right_there = _quietly(forward_fn, other, kwargs)
+                if right_there is not None and right_there.shape == want.shape and np.allclose(right_there, want):
+                    raise CheckFailed(f"out matches a known mistake: {text}") from None
+            raise
+        return "out matches the expected values"
+
+    settings = ", ".join(f"{key}={value}" for key, value in kwargs.items())
+    name = getattr(forward_fn, "__name__", "forward")
+    report(f"{name} ({settings})" if settings else name, body)
+
+
+def check_returns(name: str, call, expected: dict, *, hint: str = "") -> None:
+    """Run ``call()`` and compare the values it returns, in order, with ``expected``
+    ({label: value}; a single value counts as a tuple of one), within ``expect_close``'s default
+    tolerance. ``hint`` (what to look at) follows the reason of a FAIL."""
+
+    def body() -> str:
+        result = call()
+        results = result if isinstance(result, tuple) else (result,)
+        if len(results) < len(expected):
+            raise CheckFailed(f"returned {len(results)} value(s), expected {', '.join(expected)}")
+        for (label, want), got in zip(expected.items(), results):
+            try:
+                expect_close(label, got, np.asarray(want, dtype=float))
+            except CheckFailed as failed:
+                raise CheckFailed(f"{failed} ({hint})" if hint else str(failed)) from None
+        return f"{', '.join(expected)} {'matches' if len(expected) == 1 else 'match'} the expected values"
+
+    report(name, body)
+
+
+def check_value_gradient(fn, x, *rest, what: str = "value", step: float = 1e-6) -> None:
+    """``fn(x, *rest) -> (value, dx)``: dx against central differences (step ``step``) of the value
+    fn itself returns, so a value and a gradient that do not belong together FAIL. ``what`` names
+    the value in the message (e.g. "penalty")."""
+    point = np.array(x, dtype=np.float64)
+    names = [label for _, label in _array_positions(fn, [point])]
+    label = "d" + (names[0] if names and not names[0].startswith("argument") else "x")
+
+    def body() -> str:
+        _, dx = fn(point.copy(), *rest)
+        numeric = np.zeros_like(point)
+        for index in np.ndindex(point.shape):
+            shift = np.zeros_like(point)
+            shift[index] = step
+            numeric[index] = (fn(point + shift, *rest)[0] - fn(point - shift, *rest)[0]) / (2 * step)
+        try:
+            expect_close(label, dx, numeric)
+        except CheckFailed as failed:
+            raise CheckFailed(f"{failed} (the slope of the {what} you return, by central differences): "
+                              f"the {what} and its gradient do not agree") from None
+        return f"{label} is the gradient of the {what} you return"
+
+    report(f"{getattr(fn, '__name__', 'fn')} gradient", body)
+
+
+def with_settings(forward_fn, **settings):
+    """``forward_fn`` with some arguments fixed by name, for ``check_gradients``: the result takes
+    the remaining (array) arguments and keeps forward_fn's name and their names. Every call gets
+    fresh copies of the settings, so a seeded ``np.random.Generator`` draws the same numbers each
+    time and central differences perturb one fixed function (e.g. one dropout mask)."""
+
+    def fixed(*args):
+        return forward_fn(*args, **copy.deepcopy(settings))
+
+    fixed.__name__ = getattr(forward_fn, "__name__", "forward")
+    try:
+        signature = inspect.signature(forward_fn)
+    except (TypeError, ValueError):  # a builtin: the gradients get numbered labels instead
+        return fixed
+    kept = [param for name, param in signature.parameters.items() if name not in settings]
+    fixed.__signature__ = signature.replace(parameters=kept)
+    return fixed
+
+
+def loss_as_pair(loss_fn, name: str | None = None) -> tuple:
+    """``(forward, backward)`` for ``check_gradients`` from a function returning
+    ``(loss, grad1, grad2, ...)``: forward gives (loss, grads), backward gives dloss * each grad.
+    Both carry ``name`` (default: loss_fn's name) and loss_fn's argument names label the gradients."""
+
+    @functools.wraps(loss_fn)
+    def forward(*args):
+        loss, *grads = loss_fn(*args)
+        return np.asarray(loss, dtype=float), grads
+
+    def backward(dloss, grads):
+        return tuple(dloss * np.asarray(g) for g in grads)
+
+    forward.__name__ = backward.__name__ = name or getattr(loss_fn, "__name__", "loss")
+    return forward, backward
+
+
+def fold_properties(folds, n_samples: int) -> dict:
+    """What every list of K (train_idx, val_idx) folds of N samples must satisfy: no sample in both
+    parts of a fold, the two parts together hold all N, every sample in exactly one validation fold.
+    ``CheckFailed`` naming the first violation; otherwise ``{"fold sizes": [len(val_idx), ...]}``
+    (for ``check_close``)."""
+    seen = np.zeros(n_samples, dtype=np.int64)
+    for k, (train_part, val_part) in enumerate(folds):
+        both = np.intersect1d(train_part, val_part)
+        if both.size:
+            raise CheckFailed(f"fold {k}: sample {both[0]} is in both train_idx and val_idx")
+        if len(train_part) + len(val_part) != n_samples:
+            raise CheckFailed(f"fold {k}: train_idx and val_idx together hold {len(train_part) + len(val_part)} "
+                              f"indices, expected all N = {n_samples}")
+        seen[np.asarray(val_part, dtype=np.int64)] += 1
+    if (seen > 1).any():
+        raise CheckFailed(f"sample {np.argmax(seen > 1)} is in {seen.max()} validation folds, expected exactly 1")
+    if (seen == 0).any():
+        raise CheckFailed(f"sample {np.argmax(seen == 0)} is never in a validation fold")
+    return {"fold sizes": [len(val_part) for _, val_part in folds]}
 
 
 def _task_of(check: str, tasks) -> str | None:
