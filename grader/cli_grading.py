@@ -45,8 +45,8 @@ def _fail(error: Exception, status: int = BAD_INPUT) -> None:
     fail_line(str(error), status)
 
 
-def _summary(result) -> str:
-    line = f"outputs in {result.out / result.records[0].assignment if result.records else result.out}"
+def _summary(result, assignment: str) -> str:
+    line = f"outputs in {result.out / assignment}"
     if result.grader_errors:
         names = ", ".join(r.student for r in result.grader_errors[:5])
         line += (f"; {len(result.grader_errors)} submission(s) could not be graded (grader error: {names}"
@@ -116,7 +116,7 @@ def grade_command(
     if dry_run:
         typer.echo("dry run: the gradebook, records, feedback and exports are unchanged")
     else:
-        typer.echo(f"{_summary(result)} (gradebook: {result.out / 'gradebook.sqlite'})")
+        typer.echo(f"{_summary(result, assignment)} (gradebook: {result.out / 'gradebook.sqlite'})")
         if junit:
             typer.echo(f"JUnit XML: {junit}")
         if nbgrader_db:

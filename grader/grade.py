@@ -8,6 +8,7 @@ against it in this (trusted) process, and return its ``SubmissionRecord``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -190,22 +191,16 @@ def grade_contained(submission: Submission, bundle: AssignmentBundle, *, secret:
                               status="grader_error", reason=_redact_text(grader_error_reason(stage, error), secret))
 
 
+@contextlib.contextmanager
 def _at_stage(stage: str):
     """Tags an exception with the stage of grading it escaped from (for the one-line reason)."""
-
-    class _Tag:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, exc_type, error, _tb):
-            if error is not None and isinstance(error, Exception) and not hasattr(error, "grading_stage"):
-                try:
-                    error.grading_stage = stage
-                except AttributeError:  # an exception type with __slots__
-                    pass
-            return False
-
-    return _Tag()
+    try:
+        yield
+    except Exception as error:
+        if not hasattr(error, "grading_stage"):
+            with contextlib.suppress(AttributeError):  # an exception type with __slots__
+                error.grading_stage = stage
+        raise
 
 
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
