@@ -130,12 +130,19 @@ def selftest_command(
     assignments: Annotated[Optional[list[str]], typer.Argument(help="Slugs (default: all).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel graders.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    records: Annotated[Optional[Path], typer.Option(
+        "--records", help="Also write each case's grading record to DIR/<slug>/<case>.json.")] = None,
 ) -> None:
     """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
     try:
         outcomes = commands.selftest(assignments=assignments or (), config=config or find_course_toml(), jobs=jobs)
     except _USER_ERRORS as error:
         _fail(error)
+    if records is not None:
+        for outcome in outcomes:
+            path = records / outcome.record.assignment / f"{outcome.case.name.replace(':', '-')}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(outcome.record.to_json())
     table = Table(title="hidden-suite self-test")
     for column in ("assignment", "case", "score", "verdict"):
         table.add_column(column)
