@@ -125,8 +125,10 @@ class Worker:
 
     def __init__(self, chunks: Sequence[CodeChunk], *, limits: WorkerLimits | None = None,
                  protocol_limits: ProtocolLimits | None = None, launcher: Launcher | None = None,
-                 temp_root: str | Path | None = None):
+                 temp_root: str | Path | None = None, preload: Sequence[str] = ()):
         self.chunks = list(chunks)
+        self.preload = tuple(preload)
+        """Modules imported before the submission's code (a worker template has them already)."""
         self.limits = limits or WorkerLimits()
         self.protocol_limits = protocol_limits or ProtocolLimits()
         self.launcher = launcher or ProcessLauncher()
@@ -192,7 +194,7 @@ class Worker:
         server, import_paths = install_runtime(runtime)
         channel = Channel.open(self.launcher, self.protocol_limits, log_dir=self.temp_root, python=sys.executable,
                                server=server, scratch=scratch, import_paths=import_paths, limits=self.limits,
-                               marker=new_marker())
+                               marker=new_marker(), preload=self.preload)
         self._owned.channel = self._owned.log_channel = channel
         return channel
 

@@ -16,6 +16,11 @@ never on stdout, so nothing the student prints can corrupt them:
 
 This file runs as a copy shipped next to ``protocol.py`` and imports only the standard
 library and NumPy: nothing from ``grader`` or ``reference``.
+
+    python -I -S -B server.py --template FD [--namespaces] [--path DIR]... [--preload MODULE]...
+
+runs the worker template instead (``zygote.py``): it imports NumPy and the preloads once and
+forks a worker per submission, each of which runs ``serve`` as a started server would.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import io
+import json
 import linecache
 import os
 import sys
@@ -34,7 +40,18 @@ from pathlib import Path
 _MESSAGE_CHARS = 2000
 
 
+_protocol = None
+
+
 def _load_protocol():
+    """protocol.py as a module, loaded once (a forked worker finds its template's)."""
+    global _protocol
+    if _protocol is None:
+        _protocol = _import_protocol()
+    return _protocol
+
+
+def _import_protocol():
     path = Path(__file__).with_name("protocol.py")
     spec = importlib.util.spec_from_file_location("nnf_worker_protocol", path)
     module = importlib.util.module_from_spec(spec)
@@ -283,9 +300,38 @@ def parse_arguments(argv: list[str]) -> tuple[int, int, list[str]]:
     return int(options["--in"]), int(options["--out"]), [value for flag, value in pairs if flag == "--path"]
 
 
-def main(argv: list[str]) -> int:
-    read_fd, write_fd, paths = parse_arguments(argv)
+def parse_template_arguments(argv: list[str]) -> tuple[int, bool, list[str], list[str]]:
+    """(control FD, --namespaces, every --path DIR, every --preload MODULE) of ``--template``."""
+    namespaces = "--namespaces" in argv
+    rest = [arg for arg in argv if arg != "--namespaces"]
+    if len(rest) < 1 or not rest[0].isdigit() or len(rest) % 2 != 1 or any(
+            flag not in ("--path", "--preload") for flag in rest[1::2]):
+        raise SystemExit(f"usage: server.py --template FD [--namespaces] [--path DIR]... [--preload MODULE]...; got {argv}")
+    pairs = list(zip(rest[1::2], rest[2::2]))
+    return (int(rest[0]), namespaces, [value for flag, value in pairs if flag == "--path"],
+            [value for flag, value in pairs if flag == "--preload"])
+
+
+def run_template(argv: list[str]) -> int:
+    """The worker template: its code (zygote.py, sandbox_init.py) arrives on stdin as JSON
+    ``[[module name, source], ...]``, so no file of it is visible to the workers it forks."""
+    control, namespaces, paths, preload = parse_template_arguments(argv)
     sys.path.extend(paths)
+    shipped = json.loads(sys.stdin.buffer.read())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    for name, source in shipped:
+        module = types.ModuleType(name)
+        sys.modules[name] = module
+        exec(compile(source, f"<{name}>", "exec", dont_inherit=True), module.__dict__)
+    _load_protocol()
+    return sys.modules["nnf_zygote"].serve(control, run_worker=serve, preload=["numpy", *preload],
+                                           namespaces=namespaces)
+
+
+def serve(read_fd: int, write_fd: int) -> int:
+    """Say hello on ``write_fd`` and serve requests from ``read_fd`` until it closes."""
     # Protocol fds must not leak into programs the student's code may exec.
     for fd in (read_fd, write_fd):
         os.set_inheritable(fd, False)
@@ -295,6 +341,14 @@ def main(argv: list[str]) -> int:
     server = Server(protocol, read_fd, write_fd)
     server.send({"event": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
     return server.serve()
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--template"]:
+        return run_template(argv[1:])
+    read_fd, write_fd, paths = parse_arguments(argv)
+    sys.path.extend(paths)
+    return serve(read_fd, write_fd)
 
 
 if __name__ == "__main__":
