@@ -25,6 +25,7 @@ from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentError, Worker
 from grader.worker.limits import WorkerLimits
+from grader.worker.preload import preload_for
 
 
 class BundleError(ValueError):
@@ -231,7 +232,8 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
             problems.append(str(error))
     problems.extend(extracted.problems)
     seed_material = f"{secret}\0{submission.student}\0{bundle.slug}"
-    worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root)
+    worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root,
+                    preload=preload_for(bundle.reference))
     try:
         with _at_stage("starting a worker for"):
             faults.inject("worker", submission.student)
