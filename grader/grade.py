@@ -110,7 +110,9 @@ def _redact(results: list, problems: list[str], secret: str) -> tuple[list, list
     def clean(text: str) -> str:
         return _redact_text(text, secret)
 
-    return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name)) for r in results],
+    # Only a result that holds the secret is made anew (clean_text is idempotent: the same record).
+    return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name))
+             if secret in r.output or secret in r.name else r for r in results],
             [clean(p) for p in problems])
 
 
