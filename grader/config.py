@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from grader.diagnose import Tolerance
+from grader.limits import Limits
+from grader.tolerance import Tolerance
 
 SECRET_ENV = "NNF_COURSE_SECRET"
 """Environment variable that, when set and non-empty, replaces ``[course] secret``."""
@@ -30,23 +31,6 @@ SLUG_PATTERN = re.compile(r"^(\d{2})_[a-z0-9]+(_[a-z0-9]+)*$")
 
 class ConfigError(ValueError):
     """A problem in course.toml; ``str(error)`` is one line naming the file and the key."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of the sandboxed worker that runs one student's code."""
-
-    call_timeout_seconds: float = 10.0
-    """Wall-clock seconds one call of a student's function may take."""
-    memory_mb: int = 2048
-    """Address-space limit of the worker process, in MiB."""
-    cpu_seconds: float = 120.0
-    """CPU seconds the worker may use for one whole submission."""
-    output_bytes: int = 65536
-    """Bytes of the student's printed output (stdout + stderr) kept; the rest is cut."""
-    submission_seconds: float = 120.0
-    """Wall-clock seconds for one whole submission (loading and every call together); once used
-    up, the rest of it is not run, so no submission holds a batch up for long."""
 
 
 @dataclass(frozen=True)

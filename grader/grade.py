@@ -15,16 +15,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.diagnose import Tolerance
 from grader.discover import Submission
 from grader.extract import ExtractedSubmission, SubmissionError, extract_submission
 from grader import faults
+from grader.limits import Limits
 from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
+from grader.tolerance import Tolerance
 from grader.worker.client import StudentError, Worker
-from grader.worker.limits import WorkerLimits
 
 
 class BundleError(ValueError):
@@ -43,7 +43,7 @@ class AssignmentBundle:
     """Graded function -> points."""
     reference: dict[str, str]
     """Graded function -> ``module:function`` of its reference implementation."""
-    limits: WorkerLimits
+    limits: Limits
     """The worker's limits for this assignment."""
     tolerances: dict[str, Tolerance]
     """Kind of quantity -> closeness used by ``expect``."""
@@ -63,21 +63,18 @@ class AssignmentBundle:
             raise BundleError(f"{manifest_path}: not found (run `course build` first)") from None
         except (OSError, ValueError) as error:
             raise BundleError(f"{manifest_path}: unreadable ({error})") from None
-        limits = manifest.get("limits", {})
-        worker_limits = WorkerLimits(
-            call_timeout=float(limits.get("call_timeout_seconds", 10.0)),
-            cpu_seconds=int(limits.get("cpu_seconds", 120)),
-            memory_bytes=int(limits.get("memory_mb", 2048)) * 1024**2,
-            output_chars=int(limits.get("output_bytes", 65536)) // 2,
-            submission_seconds=float(limits.get("submission_seconds", 120.0)),
-        )
-        tolerances = {kind: Tolerance(**value) for kind, value in manifest.get("tolerances", {}).items()}
-        return cls(
-            slug=manifest["slug"], title=manifest.get("title", manifest["slug"]),
-            task_points={t["name"]: float(t["points"]) for t in manifest["tasks"]},
-            reference={t["name"]: t["reference"] for t in manifest["tasks"]},
-            limits=worker_limits, tolerances=tolerances, suite_dir=Path(folder) / "tests",
-        )
+        try:
+            return cls(
+                slug=manifest["slug"], title=manifest["title"],
+                task_points={t["name"]: float(t["points"]) for t in manifest["tasks"]},
+                reference={t["name"]: t["reference"] for t in manifest["tasks"]},
+                limits=Limits.from_manifest(manifest["limits"]),
+                tolerances={kind: Tolerance(**value) for kind, value in manifest["tolerances"].items()},
+                suite_dir=Path(folder) / "tests",
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise BundleError(f"{manifest_path}: not a manifest this grader can read ({type(error).__name__}: "
+                              f"{error}); rebuild it with `course build`") from None
 
 
 def _sha256(path: Path) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.batch import grade_batch
 from grader.build.pipeline import build_course
 from grader.config import ConfigError, load_course
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 from grader.export.escape import markdown_text
 from grader.export.misconceptions import course_misconceptions_markdown, misconceptions
 from grader.grade import AssignmentBundle

@@ -34,7 +34,7 @@ from nbformat import NotebookNode
 from grader.build.cells import info, origin
 from grader.build.errors import BuildError
 from grader.build.tasks import Task
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 
 ENTRY_KEYS = ("args", "kwargs", "dout", "gradcheck_args", "labels")
 BACKWARD_ONLY = ("dout", "gradcheck_args")

@@ -15,7 +15,7 @@ from grader.worker.client import (
     StudentException,
     Worker,
 )
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from grader.worker.protocol import ProtocolLimits
 from tests.worker.helpers import chunks
 
@@ -120,7 +120,7 @@ def bump_cache(dout, cache):
 
 @pytest.fixture(scope="module")
 def worker():
-    with Worker(chunks(SETUP, BROKEN, FUNCTIONS), limits=WorkerLimits(call_timeout=20, output_chars=500),
+    with Worker(chunks(SETUP, BROKEN, FUNCTIONS), limits=Limits(call_timeout_seconds=20, output_bytes=1000),
                 protocol_limits=ProtocolLimits(max_array_bytes=8_000_000)) as started:
         yield started
 
