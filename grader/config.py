@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.limits import Limits
 from grader.tolerance import Tolerance
 
@@ -29,7 +30,7 @@ SECRET_ENV = "NNF_COURSE_SECRET"
 SLUG_PATTERN = re.compile(r"^(\d{2})_[a-z0-9]+(_[a-z0-9]+)*$")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """A problem in course.toml; ``str(error)`` is one line naming the file and the key."""
 
 

@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import pytest
 
-from grader.grade import AssignmentBundle, BundleError
+from grader.bundle import AssignmentBundle, BundleError
 from grader.limits import Limits
 
 

@@ -147,4 +147,4 @@ def build_course(course: CourseConfig, *, slugs: Sequence[str] = (), out: Path |
 
 
 
-from grader.build import build  # noqa: E402,F401  (re-exported: grader.commands imports it from here)
+from grader.build import build  # noqa: E402,F401  (re-exported: grader.grading.commands imports it from here)

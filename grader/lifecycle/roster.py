@@ -25,11 +25,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.errors import UserError
+
 COLUMNS = ("student_id", "name", "email", "username", "id_number", "canvas_id", "sis_user_id",
            "sis_login_id", "section", "moodle_id", "extension_hours", "extension_days")
 
 
-class RosterError(ValueError):
+class RosterError(UserError):
     """A problem in the roster file: one line naming the file, the row and the column."""
 
 

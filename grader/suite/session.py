@@ -11,7 +11,7 @@ down, every module's setup run again — exactly as ``run_suite`` would give it.
     results, problems = session.run(context)     # again and again, one context per submission
     session.close()
 
-``grader.grade.suite_session_for(bundle)`` keeps one per bundle in a process.
+``grader.grading.submission.suite_session_for(bundle)`` keeps one per bundle in a process.
 
 Whatever the session cannot do (the suite does not collect, pytest stops), ``run`` does with a
 fresh ``run_suite``, so a caller never sees a difference but speed.

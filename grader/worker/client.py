@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.extract import CodeChunk, ExtractedSubmission, keep_definitions
+from grader.grading.extract import CodeChunk, ExtractedSubmission, keep_definitions
 from grader.worker import leftovers
 from grader.worker.channel import Channel, ChannelDied, ChannelTimeout
 from grader.worker.errors import (

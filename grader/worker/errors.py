@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import signal
 
+from grader.errors import UserError
+
 
 class StudentError(Exception):
     """The student's code failed in a way that costs the current call."""
@@ -77,7 +79,7 @@ class LostHandle(StudentError):
     """A ``Handle`` from a worker that has since been restarted: its object is gone."""
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(UserError):
     """The worker could not start at all: a grader or installation problem, not the student's."""
 
 

@@ -8,7 +8,7 @@ NOT hide: the worker runs as the grader's user, so absolute paths (the repositor
 submissions), ``/proc/<grader pid>/`` (cmdline, environ, cwd) and signals to the grader stay
 reachable. ``grader.worker.namespace.NamespaceLauncher`` implements the same ``Launcher``
 protocol and closes those (mount, PID, network... namespaces, a whitelisted read-only root, an
-unprivileged uid); ``grader.isolation.launcher_for`` chooses between the two.
+unprivileged uid); ``grader.worker.isolation.launcher_for`` chooses between the two.
 """
 
 from __future__ import annotations

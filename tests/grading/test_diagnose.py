@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from grader.diagnose import diagnose
+from grader.suite.diagnose import diagnose
 from grader.tolerance import Tolerance
 
 

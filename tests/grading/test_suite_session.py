@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from grader.grade import suite_session_for
+from grader.grading.submission import suite_session_for
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentException, StudentTimeout

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader.extract import extract_submission
+from grader.grading.extract import extract_submission
 from grader.worker.client import StudentException, Worker
 from grader.limits import Limits
 

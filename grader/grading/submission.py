@@ -11,78 +11,17 @@ import atexit
 import contextlib
 import dataclasses
 import hashlib
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from grader.discover import Submission
-from grader.extract import ExtractedSubmission, SubmissionError, extract_submission
-from grader import faults
-from grader.limits import Limits
+from grader.grading.discover import Submission
+from grader.grading.extract import ExtractedSubmission, SubmissionError, extract_submission
+from grader.grading import faults
+from grader.bundle import AssignmentBundle, file_sha256, submission_sha256
 from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
 from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
-from grader.tolerance import Tolerance
 from grader.worker.client import StudentError, Worker
-
-
-class BundleError(ValueError):
-    """The autograder bundle is missing or malformed (run ``course build`` first)."""
-
-
-@dataclass(frozen=True)
-class AssignmentBundle:
-    """What grading one assignment needs: ``build/autograder/<slug>/`` as built by ``course build``."""
-
-    slug: str
-    """Assignment slug."""
-    title: str
-    """Assignment title."""
-    task_points: dict[str, float]
-    """Graded function -> points."""
-    reference: dict[str, str]
-    """Graded function -> ``module:function`` of its reference implementation."""
-    limits: Limits
-    """The worker's limits for this assignment."""
-    tolerances: dict[str, Tolerance]
-    """Kind of quantity -> closeness used by ``expect``."""
-    suite_dir: Path
-    """The hidden pytest suite."""
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(self.task_points.values()))
-
-    @classmethod
-    def load(cls, folder: Path) -> "AssignmentBundle":
-        manifest_path = Path(folder) / "manifest.json"
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except FileNotFoundError:
-            raise BundleError(f"{manifest_path}: not found (run `course build` first)") from None
-        except (OSError, ValueError) as error:
-            raise BundleError(f"{manifest_path}: unreadable ({error})") from None
-        try:
-            return cls(
-                slug=manifest["slug"], title=manifest["title"],
-                task_points={t["name"]: float(t["points"]) for t in manifest["tasks"]},
-                reference={t["name"]: t["reference"] for t in manifest["tasks"]},
-                limits=Limits.from_manifest(manifest["limits"]),
-                tolerances={kind: Tolerance(**value) for kind, value in manifest["tolerances"].items()},
-                suite_dir=Path(folder) / "tests",
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise BundleError(f"{manifest_path}: not a manifest this grader can read ({type(error).__name__}: "
-                              f"{error}); rebuild it with `course build`") from None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _setup_problems(worker: Worker) -> list[str]:
@@ -160,15 +99,6 @@ def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
     return _SESSIONS[key][1]
 
 
-def submission_sha256(path: Path) -> str:
-    """SHA-256 of the submitted bytes; of no bytes when the file cannot be read (it is then
-    graded as unreadable, with the reason)."""
-    try:
-        return _sha256(path)
-    except OSError:
-        return hashlib.sha256(b"").hexdigest()
-
-
 def failure_record(submission: Submission, bundle: AssignmentBundle, *, sha: str, status: str,
                    reason: str) -> SubmissionRecord:
     """``SubmissionRecord.failed`` for one of this bundle's submissions."""
@@ -214,7 +144,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
     status = "graded"
     faults.inject("read", submission.student)
     try:
-        sha = _sha256(path)
+        sha = file_sha256(path)
     except OSError as error:
         sha, status = hashlib.sha256(b"").hexdigest(), "unreadable"
         problems.append(f"{path.name}: cannot be read ({error.strerror or error})")
