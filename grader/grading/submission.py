@@ -19,7 +19,6 @@ from grader.grading import faults
 from grader.bundle import AssignmentBundle, file_sha256, submission_sha256
 from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
-from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentError, Worker
 
@@ -88,11 +87,12 @@ def _bundle_fingerprint(bundle: AssignmentBundle) -> tuple:
 
 def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
     """This process's session of the bundle's hidden suite: opened on first use, opened anew
-    when the bundle on disk has changed since (a rebuild into the same folder)."""
+    when the bundle on disk has changed since (a rebuild into the same folder) or when the last
+    one broke."""
     key = str(bundle.suite_dir.resolve())
     fingerprint = _bundle_fingerprint(bundle)
     known = _SESSIONS.get(key)
-    if known is None or known[0] != fingerprint:
+    if known is None or known[0] != fingerprint or not known[1].usable:
         if known is not None:
             known[1].close()
         _SESSIONS[key] = (fingerprint, open_suite_session(bundle))
@@ -137,8 +137,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
     as an empty submission (every test "missing") with the reason in ``problems``. What fails
     for other reasons raises (``grade_contained`` turns it into a ``grader_error`` record).
 
-    suite: the bundle's ``suite_session_for(bundle)`` (or ``open_suite_session``), to skip
-    pytest's start-up and collection; the record is the same without it."""
+    suite: a session of the bundle's suite (default: this process's ``suite_session_for(bundle)``)."""
     path = Path(submission.path)
     problems: list[str] = []
     status = "graded"
@@ -170,7 +169,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
         with _at_stage("running the hidden tests on"):
             faults.inject("suite", submission.student)
             context = _suite_context(bundle, seed_material=seed_material, worker=worker)
-            results, suite_problems = suite.run(context) if suite else run_suite(bundle.suite_dir, context)
+            results, suite_problems = (suite or suite_session_for(bundle)).run(context)
     finally:
         worker.close()
     with _at_stage("recording the grade of"):
