@@ -11,7 +11,6 @@ below; ``course.toml`` at the repository root is the worked example.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from grader.errors import UserError
 from grader.limits import Limits
+from grader.suggest import did_you_mean
 from grader.tolerance import Tolerance
 
 SECRET_ENV = "NNF_COURSE_SECRET"
@@ -116,16 +116,9 @@ class CourseConfig:
         """The assignment called ``slug``; ConfigError (with a suggestion) if there is none."""
         slugs = [a.slug for a in self.assignments]
         if slug not in slugs:
-            raise ConfigError(f"{self.path.name}: no assignment {slug!r}{_suggest(slug, slugs)}; "
+            raise ConfigError(f"{self.path.name}: no assignment {slug!r}{did_you_mean(slug, slugs)}; "
                               f"known: {', '.join(slugs) or 'none'}")
         return self.assignments[slugs.index(slug)]
-
-
-def _suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for the closest candidate (difflib, or X containing the word)."""
-    candidates = sorted(set(candidates))
-    close = difflib.get_close_matches(word, candidates, n=1) or [c for c in candidates if word and word in c][:1]
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number"}
@@ -150,7 +143,7 @@ class _Reader:
         self.table = table
         for name in table:
             if allowed is not None and name not in allowed:
-                raise ConfigError(f"{file}: {self.path(name)}: unknown key{_suggest(name, allowed)}")
+                raise ConfigError(f"{file}: {self.path(name)}: unknown key{did_you_mean(name, allowed)}")
 
     def path(self, name: str) -> str:
         return f"{self.key}.{name}" if self.key else name
@@ -318,7 +311,7 @@ def check_points(assignment: AssignmentConfig, *, solutions: Sequence[str], refe
             raise ConfigError(f"{where}: the reference has {name} but {assignment.slug}.py has no solution "
                               f"cell for it (add `# %% solution=\"<module>:{name}\"`)")
         raise ConfigError(f"{where}: no solution cell and no reference function of that name"
-                          f"{_suggest(name, [*solutions, *reference_names])}")
+                          f"{did_you_mean(name, [*solutions, *reference_names])}")
     for name in solutions:
         if name not in assignment.points:
             raise ConfigError(f"{file}: {assignment.key}.points: no entry for the solution cell {name} "
