@@ -299,17 +299,6 @@ class Worker:
         self._owned.kill()
         raise InvalidResult(f"malformed reply (status {str(status)[:40]!r})", **output)
 
-    def available(self, names: Sequence[str]) -> dict[str, bool]:
-        """Which of ``names`` the submission defines, and whether each is callable."""
-        self.start()
-        message, _ = self._exchange(pack({"op": "list", "names": list(names)}, limits=self.protocol_limits),
-                                    self.limits.call_timeout_seconds)
-        found = message.get("names")
-        if type(found) is not dict:
-            self._owned.kill()
-            raise InvalidResult("malformed reply to list")
-        return {name: found[name] is True for name in names if name in found}
-
     def release(self, *handles: Handle) -> None:
         """Let the worker drop the objects behind ``handles`` (stale ones are ignored)."""
         ids = [h.id for h in handles if h.generation == self._generation]

@@ -10,7 +10,6 @@ never on stdout, so nothing the student prints can corrupt them:
              stderr} per chunk, then {event: "ready"}
     call  {name} + values {args, kwargs} -> {status: ok | raised | missing | unencodable,
           error, stdout, stderr} + values {result}
-    list  {names} -> {status: ok, names: {name: callable?}}
     release {ids} -> {status: ok}
     a request the worker cannot decode (e.g. a released handle) -> {status: bad_request, error}
 
@@ -239,11 +238,6 @@ class Server:
             mutated = [label for label, old in before.items() if not _same(old, after.get(label))]
             self.send({"status": "ok", "stdout": out, "stderr": err, "mutated": mutated}, {"result": result})
 
-    def list_names(self, message: dict) -> None:
-        names = {name: callable(self.module.__dict__[name]) for name in message["names"]
-                 if name in self.module.__dict__}
-        self.send({"status": "ok", "names": names})
-
     def serve(self) -> int:
         while True:
             parts = self.p.read_frame_blocking(self.read_fd, self.reader)
@@ -260,8 +254,6 @@ class Server:
                 self.setup(message)
             elif op == "call":
                 self.call(message, values)
-            elif op == "list":
-                self.list_names(message)
             elif op == "release":
                 for key in message.get("ids", []):
                     self.handles.pop(key, None)

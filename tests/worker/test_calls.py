@@ -130,8 +130,6 @@ def test_setup_reports_the_syntax_error_and_loads_the_other_chunks(worker):
     assert statuses == [(0, "ok"), (1, "error"), (2, "ok")]
     assert worker.report.chunks[1].error.startswith("SyntaxError:")
     assert "(cell 2, line 1)" in worker.report.chunks[1].error
-    assert worker.available(["linear_forward", "broken", "not_a_function"]) == {
-        "linear_forward": True, "not_a_function": False}
 
 
 def test_array_result_is_correct_and_float64(worker, rng):
