@@ -36,6 +36,10 @@ app = typer.Typer(
     help="Build, release and grade the Neural Network Foundations course.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help and plain tracebacks: rich's help renderer alone costs about 0.1 s of every
+    # `course --help`, and a bug's traceback is printed by _reported, once.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 
 BAD_INPUT = 2

@@ -11,19 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.config import load_course
-from grader.lifecycle.collect import CollectReport
-from grader.lifecycle.collect import collect as collect_download
-from grader.lifecycle.lms_export import ExportError, ExportResult, export_grades
-from grader.lifecycle.roster import read_roster
 from grader.lifecycle.safety import refuse_output_inside_sources
 
 if TYPE_CHECKING:
+    from grader.lifecycle.collect import CollectReport
+    from grader.lifecycle.lms_export import ExportResult
     from grader.lifecycle.similarity import Pair
 
 
 def collect(*, assignment: str, source: Path, roster: Path, out: Path = Path("submitted"),
             config: str | Path = "course.toml", archive_timezone: str = "UTC") -> CollectReport:
     """An LMS download (zip or folder) of ``assignment`` -> ``out/<student>/<assignment>/``."""
+    from grader.lifecycle.collect import collect as collect_download
+    from grader.lifecycle.roster import read_roster
+
     course = load_course(config)
     course.assignment(assignment)
     refuse_output_inside_sources(Path(out), course)
@@ -37,6 +38,8 @@ def export(*, assignment: str, fmt: str = "csv", grades: Path = Path("grades"), 
     """The final scores of ``assignment`` from ``grades/gradebook.sqlite`` in an LMS's import format,
     written to ``out`` (default ``grades/<assignment>/export-<fmt>.csv``)."""
     from grader.grading.gradebook import Gradebook
+    from grader.lifecycle.lms_export import ExportError, export_grades
+    from grader.lifecycle.roster import read_roster
 
     course = load_course(config)
     spec = course.assignment(assignment)

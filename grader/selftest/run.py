@@ -4,7 +4,6 @@ folder and grade every self-test case of each (``grader.selftest.cases``), in pa
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -43,6 +42,8 @@ def selftest(*, assignments: list[str] | tuple = (), config: str | Path = "cours
         if jobs == 1:
             outcomes = [_run_case_job(job) for job in jobs_list]
         else:
+            from concurrent.futures import ProcessPoolExecutor
+
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 outcomes = list(pool.map(_run_case_job, jobs_list))
     if records is not None:
