@@ -60,7 +60,7 @@ def forget_suite_modules(suite_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def suite_invocation(suite_dir: Path):
+def suite_invocation(suite_dir: Path, *, extra: tuple[str, ...] = ()):
     """The arguments of ``pytest.main`` for a hidden suite, valid inside the ``with``: no
     configuration file (``-c /dev/null``: the repository's pytest settings stay out), no plugin
     autoload. Nothing on disk: a pool process ends with os._exit and would leave it behind."""
@@ -70,6 +70,7 @@ def suite_invocation(suite_dir: Path):
             "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib",
             "--strict-markers", "-q", "--no-header", "-s", "--tb=no",
             *(arg for plugin in _UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
+            *extra,
         ]
 
 
