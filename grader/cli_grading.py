@@ -16,6 +16,7 @@ from rich.table import Table
 from grader import commands
 from grader.batch import GradebookError, GradingInterrupted
 from grader.build.errors import BuildError
+from grader.cluster import ClusterError
 from grader.cli import BAD_INPUT, CONFIG_HELP, app, fail_line
 from grader.commands import BadArguments
 from grader.config import ConfigError
@@ -34,7 +35,7 @@ _GRADE = commands.grade.__kwdefaults__
 # What the user can fix (input, course.toml, the output folder): one line, exit 2.
 # WorkerStartError: no worker can start here at all (the grader's problem): one line, not a traceback.
 _USER_ERRORS = (ConfigError, BuildError, DiscoveryError, BundleError, IsolationUnavailable, BadArguments,
-                GradebookError, OutputError, NbgraderGradebookError, WorkerStartError, RosterError)
+                GradebookError, OutputError, NbgraderGradebookError, WorkerStartError, RosterError, ClusterError)
 GRADER_ERRORS = 1
 """Exit status of a batch that completed, but recorded some submissions as grader errors."""
 INTERNAL_ERROR = 3
@@ -78,6 +79,11 @@ def grade_command(
     submitted_at: Annotated[Optional[str], typer.Option(
         "--submitted-at", help="Submission time of every submission given, e.g. 2026-10-06T10:00+02:00 "
                                "(default: each one's timestamp.txt).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Grade on the Dask cluster of this scheduler, e.g. tls://host:8786 (docs/dask.md).")]
+        = _GRADE["scheduler"],
+    dask_local: Annotated[Optional[int], typer.Option(
+        "--dask-local", help="Grade on a local Dask cluster of N worker processes.")] = _GRADE["dask_local"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     console = Console(stderr=True)
@@ -96,7 +102,8 @@ def grade_command(
                                     isolation=isolation, config=config or find_course_toml(), dry_run=dry_run,
                                     junit=junit, nbgrader_db=nbgrader_db, on_progress=on_progress,
                                     roster=roster, submitted_at=submission_time(submitted_at),
-                                    on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True))
+                                    on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True),
+                                    scheduler=scheduler, dask_local=dask_local)
     except _USER_ERRORS as error:
         _fail(error)
     except GradingInterrupted as stop:

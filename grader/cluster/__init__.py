@@ -8,3 +8,9 @@
 Imported only when one of those options is used: ``dask`` and ``distributed`` take a second to
 import, which ``course --help`` must not pay. docs/dask.md explains a real deployment.
 """
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot be used (unreachable, no workers, lost mid-batch): one line;
+    every record received before it is in the gradebook. (Here, not in executor.py: the command
+    line names it without importing Dask.)"""

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from grader import faults
+from grader.cluster import ClusterError
 from grader.cluster.bundle import BundlePlugin, installed, pack
 from grader.discover import Submission
 from grader.grade import AssignmentBundle, failure_record
@@ -44,11 +45,6 @@ IN_FLIGHT_PER_THREAD = 4
 100,000 submissions never sit in the grader's or the scheduler's memory at once."""
 MIN_IN_FLIGHT = 16
 CONNECT_SECONDS = 30
-
-
-class ClusterError(RuntimeError):
-    """The Dask cluster cannot be used (unreachable, no workers, lost mid-batch): one line;
-    every record received before it is in the gradebook."""
 
 
 class WorkerDied(RuntimeError):

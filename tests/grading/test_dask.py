@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
 from grader.batch import grade_batch
+from grader.cluster.executor import DaskGrading
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
-pytest.importorskip("distributed", reason="distributed is a dependency of the project: install it")
-
-from grader.cluster.executor import DaskGrading  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 WRONG_SCALE = '''
 import numpy as np
@@ -110,3 +110,36 @@ def test_a_worker_death_is_retried_once_then_a_grader_error_and_a_rerun_grades_o
     assert sorted(second.skipped) == ["ada", "bob", "cy", "di", "eve", "oscar"]
     again = {r.student: r for r in second.records}
     assert again["mallory"].status == "graded" and again["mallory"].score == records["cy"].score
+
+
+def test_bad_dask_options_are_one_line_errors_before_any_work(tmp_path):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "ada.py").write_text(WRONG_SCALE)
+    for options, message in ((["--dask-local", "0"], "--dask-local 0: must be at least 1"),
+                             (["--dask-local", "1", "--scheduler", "tcp://h:8786"], "give one of them"),
+                             (["--dask-local", "2", "--jobs", "2"], "--jobs sizes the local pool")):
+        result = CliRunner().invoke(app, ["grade", "01_activations", str(tmp_path / "subs"), "--out",
+                                          str(tmp_path / "grades"), "--config", str(ROOT / "course.toml"), *options])
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output
+    assert not (tmp_path / "grades").exists()
+
+
+@pytest.mark.slow
+def test_course_grade_dask_local_grades_through_the_command_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "cy.py").write_text(WRONG_SCALE)
+    result = CliRunner().invoke(app, ["grade", "01_activations", "subs", "--out", "grades", "--dask-local", "1",
+                                      "--config", str(ROOT / "course.toml")])
+    assert result.exit_code == 0, result.output
+    assert "1 graded, 0 unchanged" in result.output
+    record = json.loads((tmp_path / "grades" / "01_activations" / "cy" / "record.json").read_text())
+    assert record["status"] == "graded" and 0 < record["score"] < record["max_score"]
