@@ -1,0 +1,45 @@
+"""Each grading benchmark runs end to end on two submissions (the figures come from full runs,
+never from here): the scripts stay runnable, and what they compare is graded as expected."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_grading_benchmark_reports_time_statuses_and_memory():
+    out = _run("grading.py", "--count", "2", "--crashers", "0", "--sleepers", "0", "--jobs", "1")
+    assert re.search(r"--jobs 1: +[\d.]+ s total, +[\d.]+ s per submission", out), out
+    assert "statuses {'graded': 2}" in out and re.search(r"grader memory: .*peak \d+ MiB", out), out
+
+
+@pytest.mark.slow
+def test_dask_scaling_benchmark_finds_the_same_records_everywhere():
+    out = _run("dask_scaling.py", "--count", "2")
+    assert "speed-up from 1 to 2 Dask workers" in out and "records identical in all runs: yes" in out, out
+
+
+@pytest.mark.slow
+def test_vs_nbgrader_grades_the_same_submissions_with_both_tools():
+    out = _run("vs_nbgrader.py", "--assignments", "02_backprop", "--count", "2", "--repeats", "1")
+    scores = re.search(r"scores \(nbgrader / ours\) by kind: (.*)", out)
+    assert scores, out
+    by_kind = dict(re.findall(r"(\w+) ([\d.]+/[\d.]+)", scores.group(1)))
+    theirs, ours = (float(x) for x in by_kind["complete"].split("/"))
+    assert theirs > 0 and ours > 0, out  # the complete notebook earns points from both
+    assert by_kind["untouched"] == "0/0", out
+    assert re.search(r"course grade --jobs 1 is x[\d.]+ nbgrader autograde", out), out
