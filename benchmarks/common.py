@@ -5,6 +5,7 @@ alike); and, for the grading benchmarks, a built assignment and populations of s
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
 ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -174,3 +176,45 @@ class PeakMemory:
             done = min(self.samples, key=lambda d: abs(d - share * self.total))
             points.append(f"{self.samples[done]:.0f} MiB after {done}")
         return ", ".join(points)
+
+
+class CpuMeter:
+    """CPU nanoseconds used by this process and every process it starts from now on (they
+    inherit its cgroup, sandboxed workers included; the worker cgroups are pids/unified only)."""
+
+    def __init__(self):
+        self.usage = None
+        self.home = _own_cpuacct_group()
+        self.group = CPUACCT / f"nnf-benchmark-{os.getpid()}"
+        if self.home is None:
+            return
+        try:
+            self.group.mkdir()
+            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+            self.usage = self.group / "cpuacct.usage"
+        except OSError:
+            pass
+
+    def read(self) -> float | None:
+        """CPU seconds so far, or None where there is no cpuacct cgroup to use."""
+        return int(self.usage.read_text()) / 1e9 if self.usage else None
+
+    def close(self) -> None:
+        """Move this process and what is left of its children (the fork server) back home, and
+        remove the group."""
+        if self.usage is None:
+            return
+        with contextlib.suppress(OSError):
+            for pid in (self.group / "cgroup.procs").read_text().split():
+                with contextlib.suppress(OSError):
+                    (self.home / "cgroup.procs").write_text(pid)
+            self.group.rmdir()
+
+
+def _own_cpuacct_group() -> Path | None:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if "cpuacct" in controllers.split(",") and CPUACCT.is_dir():
+                return CPUACCT / path.lstrip("/")
+    return None

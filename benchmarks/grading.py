@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import os
 import sys
 import tempfile
@@ -23,54 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import PeakMemory, build_assignment, load_average, mixed_population  # noqa: E402
+from common import CpuMeter, PeakMemory, build_assignment, load_average, mixed_population  # noqa: E402
 from grader.batch import grade_batch  # noqa: E402
 from grader.grade import AssignmentBundle  # noqa: E402
-
-CPUACCT = Path("/sys/fs/cgroup/cpuacct")
-
-
-class CpuMeter:
-    """CPU nanoseconds used by this process and every process it starts from now on (they
-    inherit its cgroup, sandboxed workers included; the worker cgroups are pids/unified only)."""
-
-    def __init__(self):
-        self.usage = None
-        self.home = _own_cpuacct_group()
-        self.group = CPUACCT / f"nnf-benchmark-{os.getpid()}"
-        if self.home is None:
-            return
-        try:
-            self.group.mkdir()
-            (self.group / "cgroup.procs").write_text(str(os.getpid()))
-            self.usage = self.group / "cpuacct.usage"
-        except OSError:
-            pass
-
-    def read(self) -> float | None:
-        """CPU seconds so far, or None where there is no cpuacct cgroup to use."""
-        return int(self.usage.read_text()) / 1e9 if self.usage else None
-
-    def close(self) -> None:
-        """Move this process and what is left of its children (the fork server) back home, and
-        remove the group."""
-        if self.usage is None:
-            return
-        with contextlib.suppress(OSError):
-            for pid in (self.group / "cgroup.procs").read_text().split():
-                with contextlib.suppress(OSError):
-                    (self.home / "cgroup.procs").write_text(pid)
-            self.group.rmdir()
-
-
-def _own_cpuacct_group() -> Path | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/cgroup").read_text().splitlines():
-            _, controllers, path = line.split(":", 2)
-            if "cpuacct" in controllers.split(",") and CPUACCT.is_dir():
-                return CPUACCT / path.lstrip("/")
-    return None
-
 
 def grade_population(bundle: AssignmentBundle, subs: Path, out: Path, *, count: int, jobs: int, isolation: str,
                      meter: CpuMeter) -> tuple[float, float | None, collections.Counter, PeakMemory]:

@@ -107,7 +107,7 @@ class DaskGrading:
 
     @property
     def where(self) -> str:
-        return f"the Dask scheduler at {self.scheduler}" if self.scheduler else f"a local Dask cluster"
+        return f"the Dask scheduler at {self.scheduler}" if self.scheduler else "a local Dask cluster"
 
     def _connect(self):
         if self._client is not None:
