@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import logging
 import math
 import os
@@ -74,8 +75,6 @@ def grade_on_worker(*, student: str, slug: str, file_name: str, data: bytes | No
 
 
 def _json_text(text: str) -> str:
-    import json
-
     return json.dumps(text)[1:-1]
 
 
