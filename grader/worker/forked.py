@@ -115,7 +115,7 @@ def start_namespace_template(launcher, spec: LaunchSpec) -> templates.Template:
             popen.stdin.close()
         return ProcessWorker(popen, Cgroups([]), inner.marker)
 
-    return templates.Template.start(launch, timeout=spec.limits.start_timeout,
+    return templates.Template.start(launch, timeout=spec.limits.start_timeout_seconds,
                                     info={"ids": worker_ids(launcher.user_namespace)})
 
 
@@ -163,4 +163,4 @@ def start_process_template(spec: LaunchSpec) -> templates.Template:
             popen.stdin.close()
         return ProcessWorker(popen, Cgroups([]), inner.marker)
 
-    return templates.Template.start(launch, timeout=spec.limits.start_timeout)
+    return templates.Template.start(launch, timeout=spec.limits.start_timeout_seconds)

@@ -1,12 +1,12 @@
 """Hidden tests run directly (grader/suite/direct.py) give exactly what pytest's own protocol
-gives, whatever they do; a suite using anything the direct run does not do runs through pytest."""
+gives (a session with direct=False), whatever they do; a suite using anything the direct run
+does not do runs through pytest."""
 
 import textwrap
 
 import numpy as np
 import pytest
 
-from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentException
 from tests.grading.tiny_suite import tiny_context
@@ -94,6 +94,16 @@ def _suite(tmp_path, source: str, conftest: str = ""):
     return tmp_path / "tests"
 
 
+def _through_pytest(suite, context):
+    """What pytest's own protocol gives: the reference the direct run must equal."""
+    session = SuiteSession(suite, context, direct=False)
+    try:
+        assert not session._plugin.direct
+        return session.run(context)
+    finally:
+        session.close()
+
+
 def _context(name: str):
     context = tiny_context(SUBMISSIONS[name], seed=name)
     if name == "mutating":  # the worker reports that every call changed its first argument
@@ -113,7 +123,7 @@ def test_every_behaviour_gives_what_pytest_gives(suite):
     session = SuiteSession(suite, _context("correct"))
     try:
         for name in ["correct", "wrong", "raising", "mutating", "empty", "correct"]:
-            assert session.run(_context(name)) == run_suite(suite, _context(name)), name
+            assert session.run(_context(name)) == _through_pytest(suite, _context(name)), name
         assert session._plugin.direct
         statuses = {r.name: r.status for r in session.run(_context("correct"))[0]}
     finally:
@@ -133,7 +143,7 @@ def test_a_mark_the_direct_run_does_not_do_keeps_pytest(tmp_path, monkeypatch, e
     suite = _suite(tmp_path, source)
     session = SuiteSession(suite, _context("correct"))
     try:
-        assert session.run(_context("wrong")) == run_suite(suite, _context("wrong"))
+        assert session.run(_context("wrong")) == _through_pytest(suite, _context("wrong"))
         assert not session._plugin.direct
     finally:
         session.close()
@@ -149,7 +159,7 @@ def test_a_conftest_that_takes_part_keeps_pytest(tmp_path, monkeypatch, conftest
     suite = _suite(tmp_path, BEHAVIOURS, conftest)
     session = SuiteSession(suite, _context("correct"))
     try:
-        assert session.run(_context("correct")) == run_suite(suite, _context("correct"))
+        assert session.run(_context("correct")) == _through_pytest(suite, _context("correct"))
         assert not session._plugin.direct
     finally:
         session.close()

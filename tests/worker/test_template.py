@@ -12,14 +12,14 @@ import time
 
 import pytest
 
+from grader.limits import Limits
 from grader.worker import limits as limits_module
 from grader.worker.client import StudentCrashed, Worker
 from grader.worker.launcher import ProcessLauncher
-from grader.worker.limits import WorkerLimits
 from tests.worker.helpers import alive, chunks
 from tests.worker.template_probes import CLEAN, CORRUPT, IMAGE, STATE
 
-LIMITS = WorkerLimits(call_timeout=20, chunk_timeout=10, memory_bytes=1536 * 1024**2, max_processes=12)
+LIMITS = Limits(call_timeout_seconds=20, cell_timeout_seconds=10, memory_mb=1536, max_processes=12)
 
 OWN = r'''
 import os, resource

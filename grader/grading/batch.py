@@ -15,26 +15,23 @@ import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from grader import faults, pool_guard
-from grader.discover import Submission, discover
-from grader.grade import (
-    AssignmentBundle,
-    failure_record,
-    grade_contained,
-    submission_sha256,
-    suite_session_for,
-)
-from grader.gradebook import Gradebook, GradebookError
-from grader.isolation import resolve_isolation
-from grader.outputs import OutputError, write_outputs
+from grader.errors import GradingInterrupted
+from grader.grading import faults, pool_guard
+from grader.grading.discover import Submission, discover
+from grader.bundle import AssignmentBundle, submission_sha256
+from grader.grading.submission import failure_record, grade_contained, suite_session_for
+from grader.grading.gradebook import Gradebook, GradebookError
+from grader.worker.isolation import resolve_isolation
+from grader.export.outputs import OutputError, write_outputs
 from grader.records import SubmissionRecord, grader_error_reason
-from grader.regrade import RegradeDiff, open_gradebook, record_regrade
+from grader.grading.regrade import RegradeDiff, open_gradebook, record_regrade
 from grader.worker import leftovers
 
 
@@ -64,19 +61,21 @@ class BatchResult:
         return [r for r in self.records if r.status == "crashed"]
 
 
-class GradingInterrupted(Exception):
-    """SIGINT or SIGTERM stopped the batch: every finished record is in the gradebook."""
+class RemoteGrader(Protocol):
+    """Where submissions are graded instead of the local pool (``grader.cluster.DaskGrading``):
+    given ``(submission, sha)`` pairs, yields ``(submission, record)`` as each is graded, each
+    record made with ``grade_one`` (so the same as the pool's), or the ``grader_error`` record of
+    how grading it failed. The generator is closed when the batch stops early."""
 
-    def __init__(self, signum: int, graded: int, remaining: int):
-        self.signum = signum
-        super().__init__(f"interrupted by {signal.Signals(signum).name}: {graded} submission(s) graded and saved, "
-                         f"{remaining} not graded; run the same command again to finish")
+    def grade(self, batch: list[tuple[Submission, str]], *, bundle: AssignmentBundle, secret: str,
+              isolation: str) -> Generator[tuple[Submission, SubmissionRecord], None, None]: ...
 
 
-def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
-    """Runs in a pool process; returns JSON so nothing richer than text crosses processes.
-    Nothing escapes it: whatever fails becomes the submission's ``grader_error`` record."""
-    from grader.isolation import launcher_for
+def grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
+    """Runs in a pool process (or on a Dask worker); returns JSON so nothing richer than text
+    crosses processes. Nothing escapes it: whatever fails becomes the submission's
+    ``grader_error`` record."""
+    from grader.worker.isolation import launcher_for
 
     faults.inject("pool", submission.student)
     try:
@@ -89,7 +88,7 @@ def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, is
 
 
 def _ping() -> bool:
-    import grader.grade  # noqa: F401  (the grading code must import in a pool process)
+    import grader.grading.submission  # noqa: F401  (the grading code must import in a pool process)
 
     return True
 
@@ -199,7 +198,7 @@ def _put(book: Gradebook, record: SubmissionRecord) -> None:
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
                 jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
                 on_progress: Callable[[str, SubmissionRecord | None], None] | None = None,
-                finisher=None) -> BatchResult:
+                finisher=None, remote: RemoteGrader | None = None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
 
     A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
@@ -211,6 +210,8 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     resources (``GradebookError``, ``OutputError``) or a signal (``GradingInterrupted``), each
     after every finished record is saved. ``finisher`` (``grader.lifecycle.finish``) writes late
     work and the secret's provenance into each record, new or kept from the gradebook.
+    ``remote`` grades the submissions elsewhere (a Dask cluster) instead of the local pool; the
+    records still come back here, to this one writer of the gradebook.
     """
     isolation = resolve_isolation(isolation)
     submissions = discover([Path(p) for p in paths], bundle.slug)
@@ -239,6 +240,27 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                     on_progress(submission.student, None)
                 continue
             pending[submission.student] = (submission, sha)
+
+        def commit(submission: Submission, record: SubmissionRecord) -> None:
+            if finisher is not None:
+                record = finisher.apply(submission, record)
+            _put(book, record)
+            pending.pop(submission.student)
+            result.graded.append(submission.student)
+            if on_progress:
+                on_progress(submission.student, record)
+
+        if remote is not None and pending:
+            graded = remote.grade(list(pending.values()), bundle=bundle, secret=secret, isolation=isolation)
+            try:
+                for submission, record in graded:
+                    commit(submission, record)
+            except KeyboardInterrupt:
+                raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None
+            finally:
+                graded.close()
+            if pending:  # never graded here instead: the student code was meant to run elsewhere
+                raise RuntimeError(f"the remote grader returned no record for {len(pending)} submission(s)")
         pool_guard.prepare()
         # After a submission takes down a pool process (e.g. it killed its parent), the rest are
         # graded one per pool, so the next break names its culprit exactly.
@@ -247,14 +269,14 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
         # The fork server imports the grading code once; each pool then starts in
         # milliseconds instead of a third of a second (one pool per submission after a crash).
         # pool_guard first: it makes the fork server die with this process.
-        context.set_forkserver_preload(["grader.pool_guard", "grader.batch"])
+        context.set_forkserver_preload(["grader.grading.pool_guard", "grader.grading.batch"])
         while pending:
             batch = list(pending.values())[:1] if serial else list(pending.values())
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context,
                                        initializer=pool_guard.guard_pool_process)
             try:
                 _check_pool(pool)
-                futures = {pool.submit(_grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
+                futures = {pool.submit(grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
                 for future in as_completed(futures):
                     submission, sha = futures[future]
                     try:
@@ -264,13 +286,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                             serial = True
                             break
                         record = _killed_grader_record(submission, bundle, sha)
-                    if finisher is not None:
-                        record = finisher.apply(submission, record)
-                    _put(book, record)
-                    pending.pop(submission.student)
-                    result.graded.append(submission.student)
-                    if on_progress:
-                        on_progress(submission.student, record)
+                    commit(submission, record)
             except KeyboardInterrupt:
                 _kill_pool(pool)
                 raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None
