@@ -66,10 +66,10 @@ def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Work
         tolerances=bundle.tolerances, last_mutated=(lambda: worker.last_mutated) if worker else None)
 
 
-def open_suite_session(bundle: AssignmentBundle) -> SuiteSession:
+def open_suite_session(bundle: AssignmentBundle, *, direct: bool = True) -> SuiteSession:
     """The bundle's hidden suite collected once, for ``grade_submission(..., suite=...)`` to
-    run submission after submission in this process."""
-    return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None))
+    run submission after submission in this process (direct: see ``SuiteSession``)."""
+    return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None), direct=direct)
 
 
 _SESSIONS: dict[str, tuple[tuple, SuiteSession]] = {}
