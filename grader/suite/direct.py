@@ -7,15 +7,18 @@ hook calls, a fixture request per argument (a fixture definition, and an ``inspe
 made afresh for every ``request`` a parametrized argument needs). For a submission of
 01_activations (144 tests) that was about a third of the grader's time.
 
-A test qualifies when it is a plain test function (no class, not async) whose arguments are
-all either this plugin's own fixtures (``student``, ``ref``, ``rng``, ``expect``, not overridden)
-or arguments of its own ``@pytest.mark.parametrize``; when nothing else is set up for it (no
-autouse fixture, no ``usefixtures``, no setup_module: those show as fixtures of its own); and when
-it carries no mark but ``parametrize``, its task marker, ``weight``, ``visibility`` and
-``contract`` (no skip, skipif, xfail, filterwarnings...). Running it is then exactly what pytest
-does: compute those values, call the function with them, and record what it raised. A
-``SuiteSession`` runs its items this way only when every one qualifies; otherwise each goes
-through pytest's protocol as before.
+A test qualifies when it is a plain test function (no class, not async) whose fixtures are all
+either this plugin's own (``student``, ``ref``, ``rng``, ``expect``, not overridden), arguments
+of its own ``@pytest.mark.parametrize``, or plain fixtures of the suite (function-scoped, not
+parametrized, not a generator: a ``return``, no teardown; asking only for fixtures that qualify
+too, not ``request``: the ``pair`` helpers of the conftest files); when nothing else is set up
+for it (no autouse fixture, no ``usefixtures``, no setup_module: those show as fixtures of its
+own); when it carries no mark but ``parametrize``, its task marker, ``weight``, ``visibility``
+and ``contract`` (no skip, skipif, xfail, filterwarnings...); and when no conftest implements a
+hook of the protocol. Running it is then exactly what pytest does: compute each fixture once, in
+pytest's order (depth first, in the order of the item's fixture closure), call the function
+with its arguments, and record what it raised. A ``SuiteSession`` runs its items this way only
+when every one qualifies; otherwise each goes through pytest's protocol.
 """
 
 from __future__ import annotations
@@ -56,20 +59,34 @@ def _qualifies(item: pytest.Item, plugin) -> bool:
     if any(mark.name not in PLAIN_MARKS and mark.name not in plugin.task_markers for mark in item.iter_markers()):
         return False
     info = item._fixtureinfo
-    if set(info.initialnames) != set(info.argnames) or not set(info.names_closure) <= {*info.argnames, "request"}:
-        return False
+    if set(info.initialnames) != set(info.argnames):
+        return False  # autouse or usefixtures
     params = item.callspec.params if hasattr(item, "callspec") else {}
-    for name in info.argnames:
+    for name in info.names_closure:
+        if name == "request":
+            continue  # asked for by the plugin's rng only: a suite fixture asking for it fails below
         definitions = info.name2fixturedefs.get(name, ())
         if len(definitions) != 1:
             return False
-        func = definitions[0].func
+        definition = definitions[0]
+        func = definition.func
         if name in params:
             if func is not get_direct_param_fixture_func:
                 return False  # an indirect parameter goes through a fixture of the suite
-        elif name not in plugin.FIXTURES or getattr(func, "__self__", None) is not plugin:
+        elif getattr(func, "__self__", None) is plugin:
+            if name not in plugin.FIXTURES:
+                return False
+        elif not _plain_fixture(definition):
             return False
     return True
+
+
+def _plain_fixture(definition) -> bool:
+    """A suite fixture pytest would just call: function-scoped, not parametrized, a plain function
+    (no generator: no teardown), not asking for ``request``."""
+    func = definition.func
+    return (definition.scope == "function" and definition.params is None and isinstance(func, types.FunctionType)
+            and not func.__code__.co_flags & 0x3A0 and "request" not in definition.argnames)
 
 
 def _only_builtin_hooks(item: pytest.Item, plugin) -> bool:
@@ -85,10 +102,26 @@ def _only_builtin_hooks(item: pytest.Item, plugin) -> bool:
 def run(item: pytest.Item, plugin) -> None:
     """Call ``item``'s function with its arguments; ``plugin.record`` what it did."""
     plugin.pytest_runtest_setup(item)
+    info = item._fixtureinfo
     params = item.callspec.params if hasattr(item, "callspec") else {}
+    values: dict = {}
+
+    def value(name: str):
+        if name not in values:
+            if name in params:
+                values[name] = params[name]
+            elif name in plugin.FIXTURES and getattr(info.name2fixturedefs[name][0].func, "__self__", None) is plugin:
+                values[name] = plugin.fixture_value(name, item)
+            else:  # a plain suite fixture: its own fixtures first, as pytest's getfixturevalue does
+                definition = info.name2fixturedefs[name][0]
+                values[name] = definition.func(**{arg: value(arg) for arg in definition.argnames})
+        return values[name]
+
     try:
-        arguments = {name: params[name] if name in params else plugin.fixture_value(name, item)
-                     for name in item._fixtureinfo.argnames}
+        for name in info.names_closure:  # pytest's _fillfixtures: every fixture, in closure order
+            if name != "request":
+                value(name)
+        arguments = {name: values[name] for name in info.argnames}
     except (Exit, KeyboardInterrupt):
         raise
     except BaseException as error:  # noqa: BLE001 - as pytest's setup phase would report it

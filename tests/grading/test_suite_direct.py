@@ -149,14 +149,69 @@ def test_a_mark_the_direct_run_does_not_do_keeps_pytest(tmp_path, monkeypatch, e
         session.close()
 
 
+PLAIN_FIXTURES = '''
+import pytest
+
+
+@pytest.fixture
+def noise(rng):
+    """Draws from the test's rng before the test does: the order of fixtures shows in the values."""
+    return rng.standard_normal(2)
+
+
+@pytest.fixture
+def shifted(noise, expect):
+    def check(got, want):
+        expect(got + noise, want + noise)
+    return check
+'''
+
+USES_PLAIN_FIXTURES = '''
+import numpy as np
+import pytest
+
+
+@pytest.mark.task07_double
+@pytest.mark.parametrize("n", [2, 5])
+def test_with_suite_fixtures(student, shifted, rng, n):
+    x = rng.standard_normal(n)
+    shifted(student.double(x), 2 * x)
+'''
+
+
+def test_plain_fixtures_of_the_suite_run_directly_in_pytest_order(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    suite = _suite(tmp_path, BEHAVIOURS + USES_PLAIN_FIXTURES, PLAIN_FIXTURES)
+    session = SuiteSession(suite, _context("correct"))
+    try:
+        for name in ["correct", "wrong", "raising", "empty"]:
+            assert session.run(_context(name)) == _through_pytest(suite, _context(name)), name
+        assert session._plugin.direct
+    finally:
+        session.close()
+
+
+USES_EXTRA = '''
+
+@pytest.mark.task07_negate
+def test_with_extra(student, extra):
+    assert student.negate(np.ones(extra)).sum() == -extra, "negate is off"
+'''
+
+
 @pytest.mark.parametrize("conftest", [
     "import pytest\n\n@pytest.fixture\ndef rng():\n    import numpy as np\n    return np.random.default_rng(0)\n",
     "def pytest_runtest_setup(item):\n    item.config._noted = True\n",
     "import pytest\n\n@pytest.fixture(autouse=True)\ndef announce():\n    return None\n",
-], ids=["overridden fixture", "hook", "autouse fixture"])
+    "import pytest\n\n@pytest.fixture\ndef extra():\n    yield 1\n",
+    "import pytest\n\n@pytest.fixture(scope='module')\ndef extra():\n    return 1\n",
+    "import pytest\n\n@pytest.fixture\ndef extra(request):\n    return 1\n",
+    "import pytest\n\n@pytest.fixture(params=[1, 2])\ndef extra(request):\n    return request.param\n",
+], ids=["overridden fixture", "hook", "autouse fixture", "yield fixture", "module fixture", "asks for request",
+        "parametrized fixture"])
 def test_a_conftest_that_takes_part_keeps_pytest(tmp_path, monkeypatch, conftest):
     monkeypatch.syspath_prepend(str(tmp_path))
-    suite = _suite(tmp_path, BEHAVIOURS, conftest)
+    suite = _suite(tmp_path, BEHAVIOURS + (USES_EXTRA if "def extra" in conftest else ""), conftest)
     session = SuiteSession(suite, _context("correct"))
     try:
         assert session.run(_context("correct")) == _through_pytest(suite, _context("correct"))
