@@ -110,9 +110,11 @@ class Template:
             try:
                 socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
                 data, received, _, _ = socket.recv_fds(self.control, _MESSAGE, 1)
-            except OSError as error:  # timeout included
+            except OSError as error:  # timeout included: a late answer must never pass for the next one's
+                self.close()
                 raise TemplateGone(f"the worker template stopped answering ({error})") from None
         if not data:
+            self.close()
             raise TemplateGone("the worker template has exited")
         reply = json.loads(data)
         if "error" in reply:

@@ -104,9 +104,13 @@ def serve(control_fd: int, *, run_worker, preload: list[str], namespaces: bool) 
         finally:
             for fd in fds:
                 os.close(fd)
-        socket.send_fds(control, [json.dumps(reply).encode()], [pidfd] if pidfd is not None else [])
-        if pidfd is not None:
-            os.close(pidfd)
+        try:
+            socket.send_fds(control, [json.dumps(reply).encode()], [pidfd] if pidfd is not None else [])
+        except OSError:
+            return 0  # the grader is gone
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
 
 
 def _fork(request: dict, fds: list[int], control: socket.socket, run_worker, namespaces: bool) -> int:
