@@ -101,3 +101,35 @@ def test_an_input_changed_in_place_is_a_named_mistake(suite):
     context = dataclasses.replace(context, last_mutated=lambda: ["x"])
     results, _ = run_suite(suite, context)
     assert {(r.status, r.diagnosis) for r in results} == {("failed", "changed its input in place")}
+
+
+def test_a_warning_on_valid_input_fails_the_test_that_called_the_function(suite):
+    """A right result with a warning loses the test, naming the warning; a wrong result keeps its
+    own diagnosis and mentions the warning too; a function that did not warn is not blamed."""
+    warned: list[str] = []
+
+    def double(x):
+        warned[:] = ["RuntimeWarning: overflow encountered in exp (cell 3, line 2)"]
+        return x + x
+
+    def negate(x):
+        warned[:] = []
+        return -x
+
+    context = dataclasses.replace(tiny_context({"double": double, "negate": negate}), last_warnings=lambda: warned)
+    results, _ = run_suite(suite, context)
+    assert [(r.task, r.status, r.diagnosis) for r in results] == [
+        ("double", "failed", "warned on valid input"), ("double", "failed", "warned on valid input"),
+        ("negate", "passed", ""), ("negate", "passed", "")]
+    assert "double emitted a warning on valid input: RuntimeWarning: overflow encountered in exp (cell 3, " \
+           "line 2)" in results[0].output
+
+    def wrong_double(x):
+        warned[:] = ["RuntimeWarning: invalid value encountered in divide"]
+        return -2 * x
+
+    context = dataclasses.replace(tiny_context({"double": wrong_double, "negate": negate}),
+                                  last_warnings=lambda: warned)
+    results, _ = run_suite(suite, context)
+    assert results[0].diagnosis == "wrong sign everywhere"
+    assert results[0].output.endswith("(double also warned: RuntimeWarning: invalid value encountered in divide)")
