@@ -125,6 +125,21 @@ def grade_command(
         raise typer.Exit(GRADER_ERRORS)
 
 
+def _summary_table(outcomes) -> Table:
+    from grader.selftest_summary import summarize, total
+
+    rows = summarize(outcomes)
+    table = Table(title="mutant feedback: more specific than \"wrong values\"")
+    for column in ("assignment", "mutants", "alternatives", "caught", "specific feedback", "specific failing tests",
+                   "only \"wrong values\""):
+        table.add_column(column)
+    for row in [*rows, total(rows)]:
+        table.add_row(row.assignment, str(row.mutants), str(row.alternatives), str(row.caught),
+                      f"{row.specific}/{row.mutants} ({100 * row.share:.1f}%)",
+                      f"{row.specific_tests}/{row.failing_tests}", escape(", ".join(row.generic_examples)) or "-")
+    return table
+
+
 @app.command("selftest")
 def selftest_command(
     assignments: Annotated[Optional[list[str]], typer.Argument(help="Slugs (default: all).")] = None,
@@ -132,6 +147,9 @@ def selftest_command(
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
     records: Annotated[Optional[Path], typer.Option(
         "--records", help="Also write each case's grading record to DIR/<slug>/<case>.json.")] = None,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Also print, per assignment, mutants, alternatives and the share of mutants whose "
+                          "feedback says more than \"wrong values\".")] = False,
 ) -> None:
     """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
     try:
@@ -152,6 +170,8 @@ def selftest_command(
         table.add_row(record.assignment, escape(f"{outcome.case.name} ({outcome.case.description})"),
                       f"{record.score:g} / {record.max_score:g}", escape(verdict))
     Console(width=200).print(table)
+    if summary:
+        Console(width=200).print(_summary_table(outcomes))
     bad = [o for o in outcomes if not o.ok]
     Console().print(f"{len(outcomes) - len(bad)} of {len(outcomes)} cases graded as expected")
     if bad:
