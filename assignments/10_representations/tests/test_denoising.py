@@ -32,8 +32,9 @@ def noise_variants(x, p, seed):
 
 @pytest.mark.task10_masking_noise
 @pytest.mark.contract("domain_edge")
-@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6)],
-                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input"])
+@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6),
+                                     ((6, 8), 0.95)],
+                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input", "p=0.95 near the excluded 1"])
 def test_masking_noise_values(student, ref, rng, expect, shape, p):
     """the documented draw keep = rng.random(x.shape) >= drop_prob, same generator state"""
     check_noise(student, ref, rng, expect, shape, p)

@@ -278,6 +278,21 @@ def test_sgns_one_word_everywhere(student, ref, rng, expect):
 
 
 @pytest.mark.task10_sgns_loss
+@pytest.mark.contract("domain_edge")
+def test_sgns_first_and_last_words(student, ref, rng, expect):
+    """indices at both ends of [0, V): word 0 and word V - 1 as centres, contexts and negatives"""
+    w_in, w_out, centers, contexts, negatives = table_inputs(rng, 7, 3, 4, 3)
+    centers[:2], contexts[:2] = [0, 6], [6, 0]
+    negatives[1:3] = [[0, 6, 0], [6, 6, 0]]
+    got = returned(student.sgns_loss(w_in, w_out, centers, contexts, negatives), "sgns_loss", ", ".join(TABLE_OUTPUTS))
+    want = ref.sgns_loss(w_in, w_out, centers, contexts, negatives)
+    variants = table_variants(ref, w_in, w_out, centers, contexts, negatives)
+    for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want)):
+        expect(g, w, name=name, kind="values" if name == "loss" else "gradients",
+               variants={k: v[i] for k, v in variants.items() if v[i] is not None})
+
+
+@pytest.mark.task10_sgns_loss
 @pytest.mark.weight(0.5)
 def test_sgns_int32_indices(student, ref, rng, expect):
     """int32 indices work like int64"""
