@@ -6,7 +6,8 @@ fixtures:
     student   calls the student's functions in the sandboxed worker: student.linear_forward(x, w, b)
     ref       the reference functions of the assignment: ref.linear_forward(x, w, b)
     rng       a numpy Generator seeded per (course secret, student, assignment, test)
-    expect    expect(got, expected, name="dx", kind="gradients", variants={...}) -> raises GradeFailure
+    expect    expect(got, expected, name="dx", kind="gradients", variants={...}, regions={...})
+              -> raises GradeFailure (regions: named boolean masks of the output, see diagnose)
 
 and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
 ``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
@@ -27,6 +28,7 @@ import pytest
 
 from grader.diagnose import Tolerance, diagnose
 from grader.records import TestResult
+from grader.suite.dependencies import builds_on, note_failing_dependencies
 from grader.suite.outcome import classify_exception
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -104,9 +106,10 @@ class ReferenceNamespace:
 
 def make_expect(tolerances: Mapping[str, Tolerance]):
     def expect(got, expected, *, name: str = "output", kind: str = "values",
-               variants: Mapping[str, np.ndarray] | None = None) -> None:
+               variants: Mapping[str, np.ndarray] | None = None,
+               regions: Mapping[str, np.ndarray] | None = None) -> None:
         tolerance = tolerances.get(kind) or tolerances.get("values") or Tolerance()
-        verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants)
+        verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants, regions=regions)
         if not verdict.ok:
             raise GradeFailure(verdict.message, verdict.mistake)
 
@@ -290,4 +293,6 @@ class SuitePlugin:
         """Results grouped by task in course.toml order, each task's tests in suite order."""
         rank = {task: i for i, task in enumerate(self.context.task_points)}
         results = [self.results[n] for n in self.order if n in self.results]
+        # A failure downstream of a graded function that fails its own tests says so.
+        results = note_failing_dependencies(results, builds_on(self.context.reference))
         return sorted(results, key=lambda r: rank.get(r.task, len(rank)))

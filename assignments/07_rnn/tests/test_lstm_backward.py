@@ -179,6 +179,14 @@ def _step_cache(student, ref, args):
                       ("lstm_step_forward", "h_next, c_next, cache"))
 
 
+def gate_regions(hidden):
+    """The gate blocks of the last axis of dwx (D, 4H), dwh (H, 4H) and db (4H,): a gradient wrong
+    in one gate's columns only is named by its gate (other gradients have no 4H axis: not claimed)."""
+    column = np.arange(4 * hidden) // hidden
+    return {f"the {name} gate's columns [{k * hidden}, {(k + 1) * hidden}) (gate order i, f, o, g)": column == k
+            for k, name in enumerate(("input", "forget", "output", "candidate (g)"))}
+
+
 def _step_grads(student, dh_next, dc_next, cache, why):
     result = _call_backward(lambda: student.lstm_step_backward(dh_next, dc_next, cache), why, "lstm_step_forward")
     return returned(result, "lstm_step_backward", "dx, dh_prev, dc_prev, dwx, dwh, db")
@@ -203,7 +211,8 @@ def _step_backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, ups
         extra[f"{gradient} is all zeros: it is what this step sends back to the previous one"] = np.zeros((n, hidden))
     index = STEP_GRADIENTS.index(gradient)
     expect(got[index], expected[index], name=gradient, kind="gradients",
-           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient, extra=extra))
+           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient, extra=extra),
+           regions=gate_regions(hidden) if gradient in ("dwx", "dwh", "db") else None)
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -359,7 +368,8 @@ def _backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, forget_b
             run(dwh_state="current")["dwh"])
     index = SEQUENCE_GRADIENTS.index(gradient)
     expect(got[index], expected[index], name=gradient, kind="gradients",
-           variants=variants(SEQUENCE_BACKWARD_MISTAKES, run, gradient, extra=extra))
+           variants=variants(SEQUENCE_BACKWARD_MISTAKES, run, gradient, extra=extra),
+           regions=gate_regions(hidden) if gradient in ("dwx", "dwh", "db") else None)
 
 
 @pytest.mark.task07_lstm_backward

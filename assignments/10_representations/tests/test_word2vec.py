@@ -58,8 +58,14 @@ def test_unigram_distribution_other_power(student, ref, rng, expect):
     """the power argument is used (power=0.5 and power=0: zero counts stay at probability 0)"""
     counts = np.array([4, 0, 9, 16, 1])
     for power in (0.5, 0.0):
+        weights = counts.astype(float) ** power
+        variants = {"power ignored: the counts were raised to 0.75 whatever power was given":
+                    ref.unigram_distribution(counts)}
+        if power == 0.0:
+            variants["words of count 0 got a probability: 0 ** 0 = 1 in NumPy, but a word that never occurs "
+                     "keeps probability 0 for every power"] = weights / weights.sum()
         expect(student.unigram_distribution(counts, power=power), ref.unigram_distribution(counts, power=power),
-               name=f"probs with power={power}")
+               name=f"probs with power={power}", variants=variants)
 
 
 @pytest.mark.task10_unigram_distribution
