@@ -10,6 +10,7 @@ re-running a NumPy LSTM with one mistake switched on (``lstm_with``).
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.client import StudentException
@@ -250,8 +251,8 @@ def test_step_backward_keeps_float64(student, ref, rng, expect):
     require_float64(STEP_GRADIENTS, grads)
     # The same test checks the values: constants of the right dtype earn nothing here.
     expected = ref.lstm_step_backward(np.ones((2, 4)), np.ones((2, 4)), ref.lstm_step_forward(*args)[2])
-    for name, got, want in zip(STEP_GRADIENTS, grads, expected):
-        expect(got, want, name=name, kind="gradients")
+    expect_each(expect, [(name, got, want, {"kind": "gradients"}) for name, got, want in zip(STEP_GRADIENTS, grads,
+                                                                                                 expected)])
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -412,9 +413,9 @@ def test_backward_keeps_float64(student, ref, rng, expect):
     grads = _sequence_grads(student, np.ones((2, 3, 4)), *_sequence_cache(student, ref, args))
     require_float64(SEQUENCE_GRADIENTS, grads)
     # The same test checks the values: constants of the right dtype earn nothing here.
-    for name, got, want in zip(SEQUENCE_GRADIENTS, grads, ref.lstm_backward(np.ones((2, 3, 4)),
-                                                                           ref.lstm_forward(*args)[1])):
-        expect(got, want, name=name, kind="gradients")
+    expected = ref.lstm_backward(np.ones((2, 3, 4)), ref.lstm_forward(*args)[1])
+    expect_each(expect, [(name, got, want, {"kind": "gradients"})
+                         for name, got, want in zip(SEQUENCE_GRADIENTS, grads, expected)])
 
 
 @pytest.mark.task07_lstm_backward

@@ -4,6 +4,7 @@ denoising_autoencoder_loss (the clean target, the same noise as masking_noise)."
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
@@ -131,6 +132,6 @@ def test_denoising_loss_without_noise_is_the_plain_loss(student, ref, rng, expec
                    "loss, " + ", ".join(GRADIENTS))
     x_hat, cache = ref.autoencoder_forward(x, *params)
     loss, dx_hat = ref.reconstruction_loss(x_hat, x)
-    expect(got[0], loss, name="loss")
-    for name, g, want in zip(GRADIENTS, got[1:], ref.autoencoder_backward(dx_hat, cache)[1:]):
-        expect(g, want, name=name, kind="gradients")
+    expect_each(expect, [("loss", got[0], loss, {})] + [
+        (name, g, want, {"kind": "gradients"})
+        for name, g, want in zip(GRADIENTS, got[1:], ref.autoencoder_backward(dx_hat, cache)[1:])])

@@ -5,6 +5,7 @@ one negative, one pair, huge scores, repeated words)."""
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
@@ -278,9 +279,9 @@ def test_sgns_one_word_everywhere(student, ref, rng, expect):
     negatives = np.full((5, 3), 2, dtype=np.int64)
     want = ref.sgns_loss(w_in, w_out, idx, idx, negatives)
     variants = table_variants(ref, w_in, w_out, idx, idx, negatives)
-    for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want)):
-        expect(g, w, name=name, kind="values" if name == "loss" else "gradients",
-               variants={k: v[i] for k, v in variants.items() if v[i] is not None})
+    expect_each(expect, [(name, g, w, {"kind": "values" if name == "loss" else "gradients",
+                                       "variants": {k: v[i] for k, v in variants.items() if v[i] is not None}})
+                         for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want))])
 
 
 @pytest.mark.task10_sgns_loss
@@ -293,9 +294,9 @@ def test_sgns_first_and_last_words(student, ref, rng, expect):
     got = returned(student.sgns_loss(w_in, w_out, centers, contexts, negatives), "sgns_loss", ", ".join(TABLE_OUTPUTS))
     want = ref.sgns_loss(w_in, w_out, centers, contexts, negatives)
     variants = table_variants(ref, w_in, w_out, centers, contexts, negatives)
-    for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want)):
-        expect(g, w, name=name, kind="values" if name == "loss" else "gradients",
-               variants={k: v[i] for k, v in variants.items() if v[i] is not None})
+    expect_each(expect, [(name, g, w, {"kind": "values" if name == "loss" else "gradients",
+                                       "variants": {k: v[i] for k, v in variants.items() if v[i] is not None}})
+                         for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want))])
 
 
 @pytest.mark.task10_sgns_loss
