@@ -18,7 +18,10 @@ Four parts of the contract, for every graded function of every assignment in cou
 - ``domain_edge``: some test, marked ``@pytest.mark.contract("domain_edge")``, takes an
   argument to an edge of its documented domain or to degenerate but valid data (a batch or a
   sequence of one, sizes that do not divide evenly, ties, a zero or near-zero spread, the
-  boundaries a hyperparameter may take). Checked statically by ``coverage_gaps``.
+  boundaries a hyperparameter may take). Checked statically by ``coverage_gaps``; and, for
+  every domain a docstring states, from the calls themselves: the self-test's reference case
+  records what the domain-edge tests pass and names each documented edge none reaches
+  (``grader.suite.edges``; one argument opted out as ``"domain_edge:<arg>"``).
 
 Opt-out, for the rare function where a part cannot apply: a module-level dict in any test
 module of the suite, with the reason the part cannot apply (shown when the rule is checked):
