@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
         parallel = [] if any(a.startswith("-n") or a == "-p" for a in argv[1:]) else ["-n", "auto", "--dist", "loadfile"]
         cmd = [str(python), "-m", "pytest", *parallel, *argv[1:]]
     else:
-        cmd = [str(python), "-m", "grader.main_job", *argv[1:]]
+        cmd = [str(python), "-m", "grader.cli", "main", *argv[1:]]
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 

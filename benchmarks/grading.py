@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from grader.build.pipeline import build_course
 from grader.config import load_course
-from grader.grade import AssignmentBundle
+from grader.bundle import AssignmentBundle
 
 ROOT = Path(__file__).resolve().parents[1]
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")

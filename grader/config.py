@@ -11,7 +11,6 @@ below; ``course.toml`` at the repository root is the worked example.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -20,7 +19,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from grader.diagnose import Tolerance
+from grader.errors import UserError
+from grader.limits import Limits
+from grader.suggest import did_you_mean
+from grader.tolerance import Tolerance
 
 SECRET_ENV = "NNF_COURSE_SECRET"
 """Environment variable that, when set and non-empty, replaces ``[course] secret``."""
@@ -28,25 +30,8 @@ SECRET_ENV = "NNF_COURSE_SECRET"
 SLUG_PATTERN = re.compile(r"^(\d{2})_[a-z0-9]+(_[a-z0-9]+)*$")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """A problem in course.toml; ``str(error)`` is one line naming the file and the key."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of the sandboxed worker that runs one student's code."""
-
-    call_timeout_seconds: float = 10.0
-    """Wall-clock seconds one call of a student's function may take."""
-    memory_mb: int = 2048
-    """Address-space limit of the worker process, in MiB."""
-    cpu_seconds: float = 120.0
-    """CPU seconds the worker may use for one whole submission."""
-    output_bytes: int = 65536
-    """Bytes of the student's printed output (stdout + stderr) kept; the rest is cut."""
-    submission_seconds: float = 120.0
-    """Wall-clock seconds for one whole submission (loading and every call together); once used
-    up, the rest of it is not run, so no submission holds a batch up for long."""
 
 
 @dataclass(frozen=True)
@@ -131,16 +116,9 @@ class CourseConfig:
         """The assignment called ``slug``; ConfigError (with a suggestion) if there is none."""
         slugs = [a.slug for a in self.assignments]
         if slug not in slugs:
-            raise ConfigError(f"{self.path.name}: no assignment {slug!r}{_suggest(slug, slugs)}; "
+            raise ConfigError(f"{self.path.name}: no assignment {slug!r}{did_you_mean(slug, slugs)}; "
                               f"known: {', '.join(slugs) or 'none'}")
         return self.assignments[slugs.index(slug)]
-
-
-def _suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for the closest candidate (difflib, or X containing the word)."""
-    candidates = sorted(set(candidates))
-    close = difflib.get_close_matches(word, candidates, n=1) or [c for c in candidates if word and word in c][:1]
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number"}
@@ -165,7 +143,7 @@ class _Reader:
         self.table = table
         for name in table:
             if allowed is not None and name not in allowed:
-                raise ConfigError(f"{file}: {self.path(name)}: unknown key{_suggest(name, allowed)}")
+                raise ConfigError(f"{file}: {self.path(name)}: unknown key{did_you_mean(name, allowed)}")
 
     def path(self, name: str) -> str:
         return f"{self.key}.{name}" if self.key else name
@@ -333,7 +311,7 @@ def check_points(assignment: AssignmentConfig, *, solutions: Sequence[str], refe
             raise ConfigError(f"{where}: the reference has {name} but {assignment.slug}.py has no solution "
                               f"cell for it (add `# %% solution=\"<module>:{name}\"`)")
         raise ConfigError(f"{where}: no solution cell and no reference function of that name"
-                          f"{_suggest(name, [*solutions, *reference_names])}")
+                          f"{did_you_mean(name, [*solutions, *reference_names])}")
     for name in solutions:
         if name not in assignment.points:
             raise ConfigError(f"{file}: {assignment.key}.points: no entry for the solution cell {name} "

@@ -3,25 +3,23 @@ submissions (complete, untouched, partial and buggy students), grade them in san
 write every output and a course-wide report (scores, what the class got wrong, and a dry-run
 regrade with a loosened tolerance), and demonstrate the reference MLP on digits.
 
-    python3 tasks.py main [--out DIR] [--jobs N]
+    python3 tasks.py main [--out DIR] [--jobs N]      (which runs ``course main``)
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import sys
 import time
 from pathlib import Path
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from grader.build.pipeline import build_course
-from grader.config import ConfigError, load_course
-from grader.diagnose import Tolerance
+from grader.config import load_course
+from grader.tolerance import Tolerance
 from grader.export.escape import markdown_text
 from grader.export.misconceptions import course_misconceptions_markdown, misconceptions
-from grader.grade import AssignmentBundle
-from grader.regrade import RegradeDiff
+from grader.bundle import AssignmentBundle
+from grader.grading.regrade import RegradeDiff
 from grader.samples import write_samples
 
 DEMO_TOLERANCE = Tolerance(rtol=1e-3, atol=1e-3)
@@ -91,21 +89,3 @@ def demo_regrade(*, bundle: AssignmentBundle, submitted: Path, out: Path, secret
     result = grade_batch(bundle=looser, paths=[submitted], out=out, secret=secret, jobs=jobs, dry_run=True)
     assert result.regrade is not None  # a dry run always compares
     return result.regrade
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tasks.py main", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    parser.add_argument("--jobs", type=int, default=None, help="parallel graders (default: cores)")
-    args = parser.parse_args(argv)
-    try:
-        run(out=args.out, jobs=args.jobs)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    run_demo()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

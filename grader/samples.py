@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.selftest import cases
+from grader.selftest.cases import cases
 
 
 def _defs(source: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.build.pipeline import build_course
 from grader.config import load_course
-from grader.grade import AssignmentBundle
+from grader.bundle import AssignmentBundle
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "01_activations"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import SECRET_ENV, ConfigError, Limits, check_points, load_course
-from grader.diagnose import Tolerance
+from grader.config import SECRET_ENV, ConfigError, check_points, load_course
+from grader.limits import Limits
+from grader.tolerance import Tolerance
 
 GOOD = '''\
 [course]
@@ -116,7 +117,7 @@ def test_unknown_keys(tmp_path, old, new, message):
     ("memory_mb = 1024", "memory_mb = 0", "course.toml: grading.limits.memory_mb: must be positive, got 0"),
     ("f_forward = 1", 'f_forward = "1"', "course.toml: assignments[0].points.f_forward: expected a number, got str '1'"),
     ("f_forward = 1", "f_forward = -1", "course.toml: assignments[0].points.f_forward: must be >= 0, got -1.0"),
-    ("[grading.limits]", "[grading.limits.x]", "course.toml: grading.limits.x: unknown key"),
+    ("[grading.limits]", "[grading.limits.x]", "course.toml: grading.limits.x: unknown key (did you mean max_processes?)"),
     ('[assignments.points]\nf_forward = 1\nf_backward = 2.5\n', '[assignments.points]\n',
      "course.toml: assignments[0].points: must list at least one graded function (name = points)"),
     ('[assignments.points]\nf_forward = 1\nf_backward = 2.5\n', '',

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from grader.extract import (
+from grader.grading.extract import (
     SubmissionError,
     extract_submission,
     keep_definitions,

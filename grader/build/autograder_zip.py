@@ -71,7 +71,7 @@ RUN_AUTOGRADER = r'''#!/usr/bin/env bash
 # NNF_AUTOGRADER_ROOT (default /autograder) moves everything, to try the autograder elsewhere.
 set -euo pipefail
 ROOT="${NNF_AUTOGRADER_ROOT:-/autograder}"
-exec "$ROOT/venv/bin/python" -m grader.gradescope_run --root "$ROOT"
+exec "$ROOT/venv/bin/python" -m grader.grading.gradescope_run --root "$ROOT"
 '''
 
 FRAMEWORK_PYPROJECT = '''\

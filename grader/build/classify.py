@@ -11,20 +11,15 @@ A code cell needs exactly one of them. Errors name the file and the header's lin
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 
 from nbformat import NotebookNode
 
 from grader.build.errors import BuildError
+from grader.suggest import did_you_mean
 
 CODE_KEYS = ("setup", "solution", "check", "experiment")
 PATH_PATTERN = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
-
-
-def _suggest(word: str, candidates) -> str:
-    close = difflib.get_close_matches(word, sorted(candidates), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _kind(cell: NotebookNode, at: str) -> dict:
@@ -40,7 +35,7 @@ def _kind(cell: NotebookNode, at: str) -> dict:
         raise BuildError(f"{at}: {cell.cell_type} cells are not supported (use [markdown] or a code cell)")
     for key in meta:
         if key not in CODE_KEYS:
-            raise BuildError(f"{at}: unknown cell option {key!r}{_suggest(key, CODE_KEYS)}")
+            raise BuildError(f"{at}: unknown cell option {key!r}{did_you_mean(key, CODE_KEYS)}")
     if len(meta) != 1:
         given = ", ".join(sorted(meta)) or "none"
         raise BuildError(f"{at}: a code cell needs exactly one of setup=true, solution=\"module:function\", "
@@ -84,7 +79,7 @@ def classify_cells(nb: NotebookNode) -> NotebookNode:
             at = f"{source['origin']}:{meta['line']}"
             if meta["task"] not in solved:
                 raise BuildError(f"{at}: check={meta['task']!r} names no solution cell"
-                                 f"{_suggest(meta['task'], solved)}")
+                                 f"{did_you_mean(meta['task'], solved)}")
             if solved[meta["task"]] > meta["line"]:
                 raise BuildError(f"{at}: the check of {meta['task']} comes before its solution cell "
                                  f"(line {solved[meta['task']]})")

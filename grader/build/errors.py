@@ -3,6 +3,8 @@ a checks file): its message is a single line naming the file, the cell and the p
 
 from __future__ import annotations
 
+from grader.errors import UserError
 
-class BuildError(ValueError):
+
+class BuildError(UserError):
     """Bad assignment input; ``str(error)`` is the one-line message the CLI prints."""

@@ -20,7 +20,6 @@ how to rebuild each call (layout documented in nnf_checks.py's readers).
 
 from __future__ import annotations
 
-import difflib
 import importlib.util
 import inspect
 import json
@@ -33,8 +32,9 @@ from nbformat import NotebookNode
 
 from grader.build.cells import info, origin
 from grader.build.errors import BuildError
+from grader.suggest import did_you_mean
 from grader.build.tasks import Task
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 
 ENTRY_KEYS = ("args", "kwargs", "dout", "gradcheck_args", "labels")
 BACKWARD_ONLY = ("dout", "gradcheck_args")
@@ -55,11 +55,6 @@ def load_check_inputs(path: Path, *, label: str) -> dict:
     if not isinstance(checks, dict):
         raise BuildError(f"{label}: must define CHECKS = {{function name: {{'args': [...]}}, ...}}")
     return checks
-
-
-def _suggest(word: str, candidates) -> str:
-    close = difflib.get_close_matches(word, sorted(candidates), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 class _Store:
@@ -115,7 +110,7 @@ def _entry(name: str, entry, tasks: Mapping[str, Task], store: _Store) -> dict:
         raise BuildError(f"{at}: expected a dict with 'args', got {type(entry).__name__}")
     for key in entry:
         if key not in ENTRY_KEYS:
-            raise BuildError(f"{at}: unknown key {key!r}{_suggest(key, ENTRY_KEYS)}")
+            raise BuildError(f"{at}: unknown key {key!r}{did_you_mean(key, ENTRY_KEYS)}")
     if not isinstance(entry.get("args"), (list, tuple)):
         raise BuildError(f"{at}: 'args' must be a list of arguments")
     kwargs = entry.get("kwargs", {})
@@ -184,7 +179,7 @@ def compute_expected(nb: NotebookNode, tasks: Sequence[Task], checks: Mapping, *
     for name in checks:
         if name not in by_name:
             raise BuildError(f"{label}: CHECKS[{name!r}]: not a graded function of "
-                             f"{origin(nb)}{_suggest(str(name), by_name)}")
+                             f"{origin(nb)}{did_you_mean(str(name), by_name)}")
     for cell in nb.cells:
         meta = info(cell)
         if meta["kind"] == "check" and "task" in meta and meta["task"] not in checks:

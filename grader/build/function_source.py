@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
-import difflib
 import importlib
 import inspect
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.build.errors import BuildError
+from grader.suggest import did_you_mean
 
 ALLOWED_DECORATORS = ("shapes",)
 
@@ -103,9 +103,7 @@ def load_reference(path: str) -> ReferenceFunction:
         raise BuildError(f"{path}: cannot import {module_name}: {type(exc).__name__}: {exc}") from None
     function = getattr(module, name, None)
     if not callable(function):
-        close = difflib.get_close_matches(name, public_functions(module_name), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise BuildError(f"{path}: {module_name} has no function {name}{hint}")
+        raise BuildError(f"{path}: {module_name} has no function {name}{did_you_mean(name, public_functions(module_name))}")
     file = Path(getattr(module, "__file__", "") or "")
     tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
     found = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader.build.tasks import Task
 from grader.config import AssignmentConfig
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 
 MANIFEST_VERSION = 1
 SKIPPED = ("__pycache__", ".pytest_cache", ".ipynb_checkpoints")
@@ -44,7 +44,7 @@ def make_manifest(assignment: AssignmentConfig, tasks: Sequence[Task], *,
         "tasks": [{"name": t.name, "task_id": t.task_id, "points": t.points, "reference": t.reference.path}
                   for t in tasks],
         "total_points": sum(t.points for t in tasks),
-        "limits": asdict(assignment.limits),
+        "limits": assignment.limits.to_manifest(),
         "tolerances": {kind: asdict(t) for kind, t in sorted(tolerances.items())},
         "hidden_tests": sorted(hidden),
     }

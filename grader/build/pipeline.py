@@ -145,6 +145,3 @@ def build_course(course: CourseConfig, *, slugs: Sequence[str] = (), out: Path |
     (out / COURSE_LINK).write_text(course_link_text(build_dir=out, course_toml=course.path))
     return built
 
-
-
-from grader.build import build  # noqa: E402,F401  (re-exported: grader.commands imports it from here)

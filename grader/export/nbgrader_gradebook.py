@@ -25,6 +25,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.records import SubmissionRecord
 
 TASK_DECIMALS = 4
@@ -34,7 +35,7 @@ COMMENT_CHARS = 2000
 
 
 
-class NbgraderGradebookError(ValueError):
+class NbgraderGradebookError(UserError):
     """The nbgrader gradebook given to ``--nbgrader-db`` cannot take our records (one line, exit 2)."""
 
 def _open(db: Path):

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from grader.errors import UserError
 from grader.lifecycle.finish import TIMESTAMP_FILE
 from grader.lifecycle.lms_names import MemberName, parse_member
 from grader.lifecycle.roster import Roster, RosterEntry
@@ -34,7 +35,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 _SYSTEM_FILES = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
 
 
-class CollectError(ValueError):
+class CollectError(UserError):
     """The download cannot be read at all (one line, exit 2)."""
 
 

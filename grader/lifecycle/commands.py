@@ -1,5 +1,6 @@
 """The plain functions behind ``course release``, ``collect``, ``export`` and ``similarity``
-(keyword-only options, defaults written once; ``grader/cli_lifecycle.py`` is their CLI)."""
+(keyword-only options, defaults written once; ``grader/cli.py`` is their CLI). NumPy and
+copydetect load only when ``similarity`` runs."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ import csv
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.config import load_course
-from grader.lifecycle.collect import CollectReport
-from grader.lifecycle.collect import collect as collect_download
-from grader.lifecycle.lms_export import ExportError, ExportResult, export_grades
-from grader.lifecycle.release import release  # noqa: F401  (re-exported for the CLI)
-from grader.lifecycle.roster import read_roster
 from grader.lifecycle.safety import refuse_output_inside_sources
-from grader.lifecycle.similarity import Pair, compare, similarity_report, solution_code
+
+if TYPE_CHECKING:
+    from grader.lifecycle.collect import CollectReport
+    from grader.lifecycle.lms_export import ExportResult
+    from grader.lifecycle.similarity import Pair
 
 
 def collect(*, assignment: str, source: Path, roster: Path, out: Path = Path("submitted"),
             config: str | Path = "course.toml", archive_timezone: str = "UTC") -> CollectReport:
     """An LMS download (zip or folder) of ``assignment`` -> ``out/<student>/<assignment>/``."""
+    from grader.lifecycle.collect import collect as collect_download
+    from grader.lifecycle.roster import read_roster
+
     course = load_course(config)
     course.assignment(assignment)
     refuse_output_inside_sources(Path(out), course)
@@ -33,7 +37,9 @@ def export(*, assignment: str, fmt: str = "csv", grades: Path = Path("grades"), 
            config: str | Path = "course.toml") -> tuple[Path, ExportResult]:
     """The final scores of ``assignment`` from ``grades/gradebook.sqlite`` in an LMS's import format,
     written to ``out`` (default ``grades/<assignment>/export-<fmt>.csv``)."""
-    from grader.gradebook import Gradebook
+    from grader.grading.gradebook import Gradebook
+    from grader.lifecycle.lms_export import ExportError, export_grades
+    from grader.lifecycle.roster import read_roster
 
     course = load_course(config)
     spec = course.assignment(assignment)
@@ -68,8 +74,9 @@ def similarity(*, assignment: str, paths: list[Path], out: Path = Path("grades")
     """Compare every pair of ``assignment``'s submissions under ``paths``; write
     ``out/<assignment>/similarity/similarity.html`` and ``pairs.csv``. Reads no grade, writes none."""
     from grader.build import build
-    from grader.discover import discover
     from grader.export.escape import csv_cell
+    from grader.grading.discover import discover
+    from grader.lifecycle.similarity import compare, similarity_report, solution_code
 
     course = load_course(config)
     functions = list(course.assignment(assignment).points)

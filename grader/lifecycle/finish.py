@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-from grader.discover import Submission
+from grader.grading.discover import Submission
 from grader.lifecycle.late import LatePolicy, apply_late, read_timestamp
 from grader.lifecycle.roster import Roster
 from grader.records import SubmissionRecord

@@ -29,6 +29,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from grader.errors import UserError
 from grader.export.escape import csv_cell
 from grader.export.numbers import points
 from grader.lifecycle.roster import Roster
@@ -38,7 +39,7 @@ FORMATS = ("csv", "canvas", "moodle")
 _MOODLE_IDS = (("email", "Email address"), ("id_number", "ID number"), ("username", "Username"))
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """The export cannot be made as asked (one line, exit 2)."""
 
 

@@ -20,16 +20,18 @@ student their extension.
 from __future__ import annotations
 
 import csv
-import difflib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader.errors import UserError
+from grader.suggest import did_you_mean
 
 COLUMNS = ("student_id", "name", "email", "username", "id_number", "canvas_id", "sis_user_id",
            "sis_login_id", "section", "moodle_id", "extension_hours", "extension_days")
 
 
-class RosterError(ValueError):
+class RosterError(UserError):
     """A problem in the roster file: one line naming the file, the row and the column."""
 
 
@@ -96,8 +98,7 @@ def read_roster(path: str | Path) -> Roster:
     header = [_normalise(c) for c in rows[0]]
     for column in header:
         if column not in COLUMNS:
-            close = difflib.get_close_matches(column, COLUMNS, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
+            hint = did_you_mean(column, COLUMNS) or f"; known columns: {', '.join(COLUMNS)}"
             raise RosterError(f"{path.name}: unknown column {column!r}{hint}")
     if "student_id" not in header:
         raise RosterError(f"{path.name}: no student_id column (the id used in submitted/<student_id>/)")

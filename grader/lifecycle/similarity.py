@@ -27,7 +27,7 @@ import copydetect.utils
 from copydetect import CodeFingerprint, compare_files
 from copydetect.utils import get_token_coverage, highlight_overlap
 
-from grader.extract import SubmissionError, extract_submission
+from grader.grading.extract import SubmissionError, extract_submission
 
 NOISE_CHARS = 25
 """copydetect's noise threshold: matches shorter than this many normalised characters are ignored."""

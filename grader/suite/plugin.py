@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from grader.diagnose import Tolerance, diagnose
+from grader.suite.diagnose import diagnose
+from grader.tolerance import Tolerance
 from grader.records import TestResult
 from grader.suite.dependencies import builds_on, note_failing_dependencies
 from grader.suite.outcome import classify_exception

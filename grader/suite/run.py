@@ -1,9 +1,12 @@
-"""Run a hidden suite (a folder of pytest files) against one submission, in this process."""
+"""The pytest invocation of a hidden suite (a folder of pytest files), in this process, and
+``run_suite``: one submission through a session of its own.
+
+``_pytest.pathlib.module_name_from_path`` (private) tells which ``sys.modules`` names pytest's
+importlib mode gives a suite's files; its pin and its test are the session's (see session.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import sys
@@ -16,25 +19,27 @@ from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin
 
 
-def run_suite(suite_dir: Path, context: SuiteContext, *, select: str | None = None) -> tuple[list[TestResult], list[str]]:
-    """Run every test in ``suite_dir``; return the per-test results and the suite's problems.
+def run_suite(suite_dir: Path, context: SuiteContext) -> tuple[list[TestResult], list[str]]:
+    """Every test in ``suite_dir`` against one submission: a session opened for it alone (the
+    grader keeps sessions open instead; the results are the same)."""
+    from grader.suite.session import SuiteSession
 
-    select: a pytest ``-m`` expression (e.g. one task's marker). The repository's own pytest
-    configuration is kept out (see ``suite_invocation``).
-    """
-    plugin = SuitePlugin(context)
-    log = io.StringIO()
-    forget_suite_modules(suite_dir)
-    with suite_invocation(suite_dir, extra=("-m", select) if select else ()) as args, \
-            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        exit_code = pytest.main(args, plugins=[plugin])
+    session = SuiteSession(suite_dir, context)
+    try:
+        return session.run(context)
+    finally:
+        session.close()
+
+
+def suite_problems(exit_code, plugin: SuitePlugin, log: str) -> list[str]:
+    """The problems of a pytest run of a suite that did not get to its tests: what the plugin saw
+    at collection, and what pytest said (its exit code and the end of its output)."""
     problems = list(plugin.problems)
-    if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or (
-            exit_code == pytest.ExitCode.INTERRUPTED):
-        problems.append(f"the hidden suite could not run (pytest exit {int(exit_code)}): " + _tail(log.getvalue()))
+    if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
+        problems.append(f"the hidden suite could not run (pytest exit {int(exit_code)}): " + _tail(log))
     elif not plugin.order and exit_code != pytest.ExitCode.NO_TESTS_COLLECTED:
-        problems.append("the hidden suite failed to collect: " + _tail(log.getvalue()))
-    return plugin.ordered_results(), problems
+        problems.append("the hidden suite failed to collect: " + _tail(log))
+    return problems
 
 
 def forget_suite_modules(suite_dir: Path) -> None:

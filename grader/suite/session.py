@@ -11,10 +11,18 @@ down, every module's setup run again — exactly as ``run_suite`` would give it.
     results, problems = session.run(context)     # again and again, one context per submission
     session.close()
 
-``grader.grade.suite_session_for(bundle)`` keeps one per bundle in a process.
+``grader.grading.submission.suite_session_for(bundle)`` keeps one per bundle in a process.
 
-Whatever the session cannot do (the suite does not collect, pytest stops), ``run`` does with a
-fresh ``run_suite``, so a caller never sees a difference but speed.
+There is one path. A suite that does not collect gives every submission the same problems (what
+pytest said) and no results, as a fresh run would; a session that breaks while grading (pytest
+itself fails) raises ``SuiteSessionBroken`` for that submission, which the grader records as a
+grader error (graded again on the next run), and the next submission gets a new session.
+
+pytest's private API used here, ``_pytest.runner.runtestprotocol``, runs one item's
+setup/call/teardown without the per-test log hooks: the public hook costs the grader process 5%
+more CPU per submission (263 against 251 ms on 01_activations, ``benchmarks/suite_session.py``).
+pyproject.toml pins pytest to the release series it is tested with, and
+``tests/grading/test_pytest_private_api.py`` fails naming the API when a pytest release changes it.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from _pytest.runner import runtestprotocol  # pytest-rerunfailures re-runs items
 
 from grader.records import TestResult
 from grader.suite.plugin import SuiteContext, SuitePlugin
-from grader.suite.run import forget_suite_modules, run_suite, suite_invocation
+from grader.suite.run import forget_suite_modules, suite_invocation, suite_problems
 
 
 @dataclass
@@ -41,6 +49,10 @@ class _Job:
 
 
 _STOP = object()
+
+
+class SuiteSessionBroken(RuntimeError):
+    """pytest failed while grading a submission, or the session was closed: not the student's doing."""
 
 
 class _SessionPlugin(SuitePlugin):
@@ -58,7 +70,7 @@ class _SessionPlugin(SuitePlugin):
         self.usable = bool(self.order) and not session.testsfailed
         self.collected.set()
         if not self.usable:
-            return True  # run() falls back to run_suite, which reports what went wrong
+            return None  # pytest's own loop stops on the collection errors and says so
         items = session.items
         while (job := self.jobs.get()) is not _STOP:
             self.context, self.results, self.problems = job.context, {}, list(collection_problems)
@@ -69,7 +81,7 @@ class _SessionPlugin(SuitePlugin):
                     # progress, which nobody reads here (results come from makereport).
                     runtestprotocol(item, log=False, nextitem=following)
                 job.done.put((self.ordered_results(), list(self.problems)))
-            except BaseException as error:  # noqa: BLE001 - the session is spent; run() falls back
+            except BaseException as error:  # noqa: BLE001 - the session is spent; run() raises it
                 self.usable = False
                 job.done.put(error)
                 return True
@@ -85,6 +97,7 @@ class SuiteSession:
         self._jobs: queue.Queue = queue.Queue()
         self._plugin = _SessionPlugin(context, self._jobs)
         self._log = io.StringIO()
+        self._exit_code: int | None = None
         self._thread = threading.Thread(target=self._serve, name="nnf-suite-session", daemon=True)
         # pytest's terminal writer binds to sys.stdout while the session configures itself.
         with contextlib.redirect_stdout(self._log), contextlib.redirect_stderr(self._log):
@@ -92,24 +105,32 @@ class SuiteSession:
             self._plugin.collected.wait()
             if not self._plugin.usable:
                 self._thread.join()  # two pytest sessions at once in one process interfere
+        self.collection_failed = not self._plugin.usable
+        """True when the suite did not collect: every run gets ``collection_problems``."""
+        self.collection_problems = (suite_problems(self._exit_code, self._plugin, self._log.getvalue())
+                                    if self.collection_failed else [])
 
     @property
     def usable(self) -> bool:
-        return self._plugin.usable and self._thread.is_alive()
+        """Still grading: either serving submissions, or answering for a suite that did not collect."""
+        return self.collection_failed or (self._plugin.usable and self._thread.is_alive())
 
     def _serve(self) -> None:
         try:
             forget_suite_modules(self.suite_dir)
             with suite_invocation(self.suite_dir) as args:
-                pytest.main(args, plugins=[self._plugin])
+                self._exit_code = pytest.main(args, plugins=[self._plugin])
         finally:
             self._plugin.collected.set()
             self._plugin.usable = False
 
     def run(self, context: SuiteContext) -> tuple[list[TestResult], list[str]]:
-        """The same (results, problems) as ``run_suite(suite_dir, context)``."""
+        """(results, problems) of every test of the suite against the submission behind
+        ``context``; SuiteSessionBroken when pytest failed or the session is closed."""
+        if self.collection_failed:
+            return [], list(self.collection_problems)
         if not self.usable:
-            return run_suite(self.suite_dir, context)
+            raise SuiteSessionBroken(f"the session of {self.suite_dir} has ended")
         job = _Job(context)
         self._jobs.put(job)
         # Whatever a hidden test prints must not reach the grader's own output.
@@ -125,7 +146,8 @@ class SuiteSession:
         self._log.seek(0)
         self._log.truncate()
         if isinstance(outcome, BaseException):
-            return run_suite(self.suite_dir, context)
+            raise SuiteSessionBroken(f"pytest failed while running the hidden suite: {type(outcome).__name__}: "
+                                     f"{outcome}") from outcome
         return outcome
 
     def close(self) -> None:

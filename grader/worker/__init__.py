@@ -9,7 +9,8 @@
     namespace ``NamespaceLauncher``: the plan of the whitelisted, namespaced sandbox, and its probe
     sandbox_init  runs first inside the sandbox (stdlib + ctypes): namespaces, mounts, pivot_root,
               privilege drop, seccomp, then the server
-    limits    ``WorkerLimits`` and the rlimits set in the child
+    limits    the rlimits set in the child from ``grader.limits.Limits``
+    isolation ``--isolation {auto,namespace,process}``: which launcher, and what a weaker one loses
     tracking  killing everything a worker started (cgroups, process group, environment marker)
     leftovers the folders and cgroups of graders killed outright, swept at the next batch
 """

@@ -1,6 +1,6 @@
 """The grader's side of a worker: start it, call the student's functions, survive what they do.
 
-    with Worker.from_submission(extracted, limits=WorkerLimits(call_timeout=5)) as worker:
+    with Worker.from_submission(extracted, limits=Limits(call_timeout_seconds=5)) as worker:
         out, cache = worker.call("linear_forward", x, w, b)   # or worker.invoke(name, args, kwargs)
         dx, dw, db = worker.call("linear_backward", dout, cache)   # cache: a Handle if not encodable
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.extract import CodeChunk, ExtractedSubmission, keep_definitions
+from grader.grading.extract import CodeChunk, ExtractedSubmission, keep_definitions
 from grader.worker import leftovers
 from grader.worker.channel import Channel, ChannelDied, ChannelTimeout
 from grader.worker.errors import (
@@ -38,7 +38,7 @@ from grader.worker.errors import (
     describe_exit,
 )
 from grader.worker.launcher import Launcher, ProcessLauncher, WorkerProcess, install_runtime, new_marker
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from grader.worker.protocol import Handle, ProtocolError, ProtocolLimits, Unencodable, pack
 
 _TEXT_CHARS = 2000
@@ -76,7 +76,7 @@ class CallOutput:
     """What one call printed."""
 
     stdout: str
-    """Captured stdout, capped at ``WorkerLimits.output_chars``."""
+    """Captured stdout, capped at ``Limits.stream_chars``."""
     stderr: str
     """Captured stderr (warnings included), capped likewise."""
 
@@ -123,11 +123,11 @@ class _Owned:
 class Worker:
     """One submission's sandboxed worker process, restarted on demand."""
 
-    def __init__(self, chunks: Sequence[CodeChunk], *, limits: WorkerLimits | None = None,
+    def __init__(self, chunks: Sequence[CodeChunk], *, limits: Limits | None = None,
                  protocol_limits: ProtocolLimits | None = None, launcher: Launcher | None = None,
                  temp_root: str | Path | None = None):
         self.chunks = list(chunks)
-        self.limits = limits or WorkerLimits()
+        self.limits = limits or Limits()
         self.protocol_limits = protocol_limits or ProtocolLimits()
         self.launcher = launcher or ProcessLauncher()
         self.temp_root = temp_root
@@ -207,18 +207,18 @@ class Worker:
         self.report.starts += 1
         current = None
         try:
-            hello, _ = channel.receive(time.monotonic() + self.limits.start_timeout, self._make_handle)
+            hello, _ = channel.receive(time.monotonic() + self.limits.start_timeout_seconds, self._make_handle)
             if hello.get("event") != "hello":
                 raise ProtocolError(f"expected hello, got {str(hello)[:200]}")
             runnable = [c for c in self.chunks if c.cell_index not in self._skipped]
             sources = [{"index": c.cell_index, "label": _label(c),
                         "source": self._reduced.get(c.cell_index, (c.source, ""))[0]} for c in runnable]
-            request = {"op": "setup", "output_chars": self.limits.output_chars,
+            request = {"op": "setup", "output_chars": self.limits.stream_chars,
                        "reply_limits": dataclasses.asdict(self.protocol_limits), "chunks": sources}
-            channel.send(pack(request, limits=self.protocol_limits), time.monotonic() + self.limits.start_timeout)
+            channel.send(pack(request, limits=self.protocol_limits), time.monotonic() + self.limits.start_timeout_seconds)
             outcomes: dict[int, ChunkOutcome] = {}
             while True:
-                message, _ = channel.receive(time.monotonic() + min(self.limits.chunk_timeout, self._time_left()),
+                message, _ = channel.receive(time.monotonic() + min(self.limits.cell_timeout_seconds, self._time_left()),
                                              self._make_handle)
                 if message.get("event") == "ready":
                     break
@@ -244,7 +244,7 @@ class Worker:
 
     def _after_chunk_failure(self, index: int, timed_out: bool, status: int | None) -> None:
         status_name = "timeout" if timed_out else "crashed"
-        reason = (f"did not finish within {self.limits.chunk_timeout:g} s" if timed_out
+        reason = (f"did not finish within {self.limits.cell_timeout_seconds:g} s" if timed_out
                   else describe_exit(status, self.limits.cpu_seconds))
         chunk = next(c for c in self.chunks if c.cell_index == index)
         if index not in self._reduced:
@@ -283,7 +283,7 @@ class Worker:
         data = pack({"op": "call", "name": name}, {"args": tuple(args), "kwargs": dict(kwargs or {})},
                     limits=self.protocol_limits, check_handle=self._check_handle)
         self.start()
-        message, values = self._exchange(data, self.limits.call_timeout if timeout is None else timeout)
+        message, values = self._exchange(data, self.limits.call_timeout_seconds if timeout is None else timeout)
         status = message.get("status")
         output = {"stdout": _text(message.get("stdout")), "stderr": _text(message.get("stderr"))}
         self.last_output = CallOutput(**output)
@@ -304,22 +304,11 @@ class Worker:
         self._owned.kill()
         raise InvalidResult(f"malformed reply (status {str(status)[:40]!r})", **output)
 
-    def available(self, names: Sequence[str]) -> dict[str, bool]:
-        """Which of ``names`` the submission defines, and whether each is callable."""
-        self.start()
-        message, _ = self._exchange(pack({"op": "list", "names": list(names)}, limits=self.protocol_limits),
-                                    self.limits.call_timeout)
-        found = message.get("names")
-        if type(found) is not dict:
-            self._owned.kill()
-            raise InvalidResult("malformed reply to list")
-        return {name: found[name] is True for name in names if name in found}
-
     def release(self, *handles: Handle) -> None:
         """Let the worker drop the objects behind ``handles`` (stale ones are ignored)."""
         ids = [h.id for h in handles if h.generation == self._generation]
         if ids and self._owned.channel is not None and self._time_left() > 0:
-            self._exchange(pack({"op": "release", "ids": ids}, limits=self.protocol_limits), self.limits.call_timeout)
+            self._exchange(pack({"op": "release", "ids": ids}, limits=self.protocol_limits), self.limits.call_timeout_seconds)
 
     def _make_handle(self, key: int, type_name: str) -> Handle:
         return Handle(key, type_name, self._generation)

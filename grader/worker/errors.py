@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import signal
 
+from grader.errors import UserError
+
 
 class StudentError(Exception):
     """The student's code failed in a way that costs the current call."""
@@ -45,7 +47,7 @@ class StudentTimeout(StudentError):
 
 
 class SubmissionOutOfTime(StudentTimeout):
-    """The submission used up its total wall-clock budget (``WorkerLimits.submission_seconds``):
+    """The submission used up its total wall-clock budget (``Limits.submission_seconds``):
     nothing more of it is run, so one submission cannot hold a batch up for long."""
 
     def __init__(self, seconds: float, **output):
@@ -77,17 +79,17 @@ class LostHandle(StudentError):
     """A ``Handle`` from a worker that has since been restarted: its object is gone."""
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(UserError):
     """The worker could not start at all: a grader or installation problem, not the student's."""
 
 
-def describe_exit(status: int | None, cpu_seconds: int) -> str:
+def describe_exit(status: int | None, cpu_seconds: float) -> str:
     """A sentence for an exit status, naming the likely cause."""
     if status is None:
         return "the worker stopped answering"
     if status >= 0:
         return f"the process exited with status {status} (os._exit or a fatal error)"
     name = signal.Signals(-status).name if -status in signal.valid_signals() else f"signal {-status}"
-    hints = {"SIGXCPU": f": CPU time limit of {cpu_seconds} s exceeded", "SIGSEGV": ": segmentation fault",
+    hints = {"SIGXCPU": f": CPU time limit of {cpu_seconds:g} s exceeded", "SIGSEGV": ": segmentation fault",
              "SIGXFSZ": ": file size limit exceeded", "SIGKILL": " (out of memory, or killed)"}
     return f"the process was killed by {name}{hints.get(name, '')}"

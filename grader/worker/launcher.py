@@ -8,7 +8,7 @@ NOT hide: the worker runs as the grader's user, so absolute paths (the repositor
 submissions), ``/proc/<grader pid>/`` (cmdline, environ, cwd) and signals to the grader stay
 reachable. ``grader.worker.namespace.NamespaceLauncher`` implements the same ``Launcher``
 protocol and closes those (mount, PID, network... namespaces, a whitelisted read-only root, an
-unprivileged uid); ``grader.isolation.launcher_for`` chooses between the two.
+unprivileged uid); ``grader.worker.isolation.launcher_for`` chooses between the two.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.worker import limits as limits_module
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from grader.worker.tracking import MARKER_VARIABLE, Cgroups, kill_group, kill_marked
 
 WORKER_FILES = ("server.py", "protocol.py")
@@ -51,7 +51,7 @@ class LaunchSpec:
     """The worker writes replies to this fd."""
     log_fd: int
     """The worker's fds 1 and 2 (output that bypasses the per-call capture, crash dumps)."""
-    limits: WorkerLimits
+    limits: Limits
     """Resource limits."""
     marker: str
     """Unique value of NNF_WORKER_MARKER in the worker's environment."""

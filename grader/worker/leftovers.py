@@ -6,7 +6,7 @@ is killed outright (OOM killer, CI timeout, ``kill -9``) cannot do that; its wor
 it, but the folders and empty cgroups stay. ``sweep`` removes them at the start of a batch.
 
 A grader's own processes (its fork server, pool processes and resource tracker; see
-``grader.pool_guard``) die with it; those that somehow remain are listed with their start times
+``grader.grading.pool_guard``) die with it; those that somehow remain are listed with their start times
 in its run folder (``nnf-grader-*``), and ``sweep`` kills them once the grader is gone — by pid
 and start time, never by name — and removes the folder.
 

@@ -1,5 +1,5 @@
-"""Resource limits of a worker: the numbers (``WorkerLimits``, defaults written once, here) and
-the ``setrlimit`` calls made in the child between fork and exec.
+"""The ``setrlimit`` calls made in a worker's child between fork and exec, from the numbers of
+``grader.limits.Limits``.
 
 RLIMIT_NPROC counts every process and thread of the *user*, not of the worker, and the kernel
 does not enforce it for root (CAP_SYS_RESOURCE / CAP_SYS_ADMIN). The worker therefore gets
@@ -12,35 +12,9 @@ from __future__ import annotations
 import os
 import resource
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class WorkerLimits:
-    """What one worker may use. Timeouts are wall-clock; the rest are kernel limits."""
-
-    call_timeout: float = 10.0
-    """Seconds per call of a student function (default when ``call`` gets no ``timeout``)."""
-    chunk_timeout: float = 30.0
-    """Seconds per code chunk while the submission is loaded; a chunk over it is skipped."""
-    start_timeout: float = 30.0
-    """Seconds for a fresh worker to start (interpreter and NumPy import)."""
-    cpu_seconds: int = 120
-    """RLIMIT_CPU of one worker process: all its calls, until a restart."""
-    memory_bytes: int = 2 * 1024**3
-    """RLIMIT_AS: address space of the worker process."""
-    file_bytes: int = 64 * 1024**2
-    """RLIMIT_FSIZE: the largest file the worker may write."""
-    max_processes: int = 16
-    """Processes the worker may add (pids.max of its cgroup; RLIMIT_NPROC on top of the user's count)."""
-    output_chars: int = 20_000
-    """Characters of stdout, and of stderr, kept per call or chunk."""
-    max_restarts: int = 20
-    """Restarts after crashes or timeouts before every further call fails at once."""
-    submission_seconds: float = 120.0
-    """Wall-clock seconds for everything one submission's worker does, loading and every call
-    together; once used up, every further call fails at once."""
+from grader.limits import Limits
 
 
 def user_task_count(uid: int) -> int:
@@ -69,12 +43,12 @@ def _capped(limit: int, value: int) -> tuple[int, int]:
     return value, value
 
 
-def rlimits(limits: WorkerLimits) -> list[tuple[int, tuple[int, int]]]:
+def rlimits(limits: Limits) -> list[tuple[int, tuple[int, int]]]:
     """The (resource, (soft, hard)) pairs for a worker, computed in the parent."""
-    cpu_soft, cpu_hard = _capped(resource.RLIMIT_CPU, limits.cpu_seconds + 5)
+    cpu_soft, cpu_hard = _capped(resource.RLIMIT_CPU, int(limits.cpu_seconds) + 5)
     # SIGXCPU at the soft limit names the cause; SIGKILL at the hard one is the backstop.
     return [
-        (resource.RLIMIT_CPU, (max(1, min(limits.cpu_seconds, cpu_soft)), cpu_hard)),
+        (resource.RLIMIT_CPU, (max(1, min(int(limits.cpu_seconds), cpu_soft)), cpu_hard)),
         (resource.RLIMIT_AS, _capped(resource.RLIMIT_AS, limits.memory_bytes)),
         (resource.RLIMIT_FSIZE, _capped(resource.RLIMIT_FSIZE, limits.file_bytes)),
         (resource.RLIMIT_CORE, (0, 0)),

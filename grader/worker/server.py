@@ -10,7 +10,6 @@ never on stdout, so nothing the student prints can corrupt them:
              stderr} per chunk, then {event: "ready"}
     call  {name} + values {args, kwargs} -> {status: ok | raised | missing | unencodable,
           error, stdout, stderr, mutated, warnings} + values {result}
-    list  {names} -> {status: ok, names: {name: callable?}}
     release {ids} -> {status: ok}
     a request the worker cannot decode (e.g. a released handle) -> {status: bad_request, error}
 
@@ -189,7 +188,7 @@ class Server:
         self.labels: dict[str, int] = {}
         self.handles: dict[int, object] = {}
         self.next_handle = 0
-        self.output_chars = 20_000
+        self.output_chars = 0  # per stream; the setup request says how many (Limits.stream_chars)
         # The server's own code needs the real builtins: a submission that rebinds
         # builtins.isinstance must not break the grading of its other, correct functions.
         self.builtins = dict(builtins.__dict__)
@@ -248,7 +247,7 @@ class Server:
 
     # -- requests ------------------------------------------------------------------------
     def setup(self, message: dict) -> None:
-        self.output_chars = int(message.get("output_chars", self.output_chars))
+        self.output_chars = int(message["output_chars"])
         if isinstance(message.get("reply_limits"), dict):
             self.limits = self.p.ProtocolLimits(**message["reply_limits"])
         for chunk in message["chunks"]:
@@ -288,11 +287,6 @@ class Server:
             self.send({"status": "ok", "stdout": out, "stderr": err, "mutated": mutated, "warnings": caught},
                       {"result": result})
 
-    def list_names(self, message: dict) -> None:
-        names = {name: callable(self.module.__dict__[name]) for name in message["names"]
-                 if name in self.module.__dict__}
-        self.send({"status": "ok", "names": names})
-
     def serve(self) -> int:
         while True:
             parts = self.p.read_frame_blocking(self.read_fd, self.reader)
@@ -309,8 +303,6 @@ class Server:
                 self.setup(message)
             elif op == "call":
                 self.call(message, values)
-            elif op == "list":
-                self.list_names(message)
             elif op == "release":
                 for key in message.get("ids", []):
                     self.handles.pop(key, None)

@@ -27,7 +27,7 @@ def test_contents_modes_and_pins(toy_course, tmp_path):
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert archive.read("secret").decode() == toy_course.secret
     # the framework is the grader package plus the tasks' reference module (here toyref.py)
-    assert "framework/toyref.py" in names and "framework/grader/grade.py" in names
+    assert "framework/toyref.py" in names and "framework/grader/grading/submission.py" in names
     assert not any(n.startswith("framework/reference/") or "__pycache__" in n for n in names)
     pyproject = tomllib.loads(archive.read("framework/pyproject.toml").decode())
     assert pyproject["tool"]["setuptools"]["py-modules"] == ["toyref"]

@@ -7,7 +7,7 @@ import pytest
 
 from grader.build.errors import BuildError
 from grader.build.expected import compute_expected, load_check_inputs
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 
 TOL = {"values": Tolerance(1e-6, 1e-8), "gradients": Tolerance(1e-5, 1e-7)}
 X = np.array([[1.0, -2.0], [0.5, 3.0]])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from grader.build.manifest import hidden_suite, make_manifest
-from grader.diagnose import Tolerance
+from grader.tolerance import Tolerance
 
 
 def test_manifest_fields(toy_assignment, toy_tasks):
@@ -13,8 +13,9 @@ def test_manifest_fields(toy_assignment, toy_tasks):
                                     "reference": "toyref:scale_backward"}
     assert manifest["total_points"] == 5.5
     assert manifest["limits"] == {"call_timeout_seconds": 10.0, "memory_mb": 512, "cpu_seconds": 120.0,
-                                  "output_bytes": 65536,
-                                  "submission_seconds": 120.0}
+                                  "output_bytes": 65536, "submission_seconds": 120.0,
+                                  "cell_timeout_seconds": 30.0, "start_timeout_seconds": 30.0, "file_mb": 64,
+                                  "max_processes": 16, "max_restarts": 20}
     assert manifest["tolerances"] == {"values": {"rtol": 1e-6, "atol": 1e-8}}
     assert manifest["hidden_tests"] == ["tests/test_toy.py"]
 

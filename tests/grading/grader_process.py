@@ -21,8 +21,10 @@ def start_grader(bundle, paths: list[Path], out: Path, *, jobs: int = 2, env: di
     script = textwrap.dedent(f"""
         import pickle, sys
         from pathlib import Path
-        from grader.batch import GradebookError, GradingInterrupted, grade_batch
-        from grader.outputs import OutputError
+        from grader.errors import GradingInterrupted
+        from grader.grading.batch import grade_batch
+        from grader.grading.gradebook import GradebookError
+        from grader.export.outputs import OutputError
         bundle = pickle.loads(bytes.fromhex({pickle.dumps(bundle).hex()!r}))
         try:
             result = grade_batch(bundle=bundle, paths=[Path(p) for p in {[str(p) for p in paths]!r}],

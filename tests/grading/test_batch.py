@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from tests.small_bundle import small_bundle
 
 

@@ -62,7 +62,7 @@ def test_bad_input_is_one_line_whatever_the_width_and_writes_nothing(tmp_path):
 
 
 def test_grader_errors_make_exit_code_1_and_are_named_in_the_summary(tmp_path):
-    from grader.faults import ENVIRONMENT_VARIABLE
+    from grader.grading.faults import ENVIRONMENT_VARIABLE
 
     alternatives = ROOT / "assignments" / "01_activations" / "selftest" / "alternatives"
     (tmp_path / "subs").mkdir()

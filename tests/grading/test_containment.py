@@ -9,8 +9,8 @@ import sqlite3
 
 import pytest
 
-from grader.batch import grade_batch
-from grader.faults import ENVIRONMENT_VARIABLE
+from grader.grading.batch import grade_batch
+from grader.grading.faults import ENVIRONMENT_VARIABLE
 from tests.grading.grader_process import start_grader
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def test_sigkill_mid_batch_then_rerun_records_each_submission_once(setup, tmp_pa
     script = textwrap.dedent(f"""
         import pickle
         from pathlib import Path
-        from grader.batch import grade_batch
+        from grader.grading.batch import grade_batch
         bundle = pickle.loads(bytes.fromhex({pickle.dumps(bundle).hex()!r}))
         grade_batch(bundle=bundle, paths=[Path({str(subs)!r})], out=Path({str(out)!r}), secret="s", jobs=1)
     """)

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from grader.diagnose import Tolerance, diagnose
+from grader.suite.diagnose import diagnose
+from grader.tolerance import Tolerance
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from grader.discover import DiscoveryError, discover
+from grader.grading.discover import DiscoveryError, discover
 
 
 def test_nbgrader_tree(tmp_path):

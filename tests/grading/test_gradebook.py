@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from grader.gradebook import Gradebook
+from grader.grading.gradebook import Gradebook
 from grader.records import SubmissionRecord
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from grader.export.misconceptions import (
     NO_DIAGNOSIS,
     course_misconceptions_markdown,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from grader import pool_guard
+from grader.grading import pool_guard
 from grader.worker import leftovers
 from tests.grading.grader_process import descendants, start_grader, still_running
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.gradebook import Gradebook
+from grader.grading.gradebook import Gradebook, GradebookError
 from grader.records import SubmissionRecord, TestResult
-from grader.regrade import ABSENT, DryRunGradebook, regrade_csv, regrade_diff, regrade_markdown
+from grader.grading.regrade import ABSENT, DryRunGradebook, regrade_csv, regrade_diff, regrade_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,7 +102,7 @@ def test_the_dry_run_gradebook_keeps_puts_in_memory(tmp_path):
         assert [r.score for r in book.records("01_activations")] == [2.0, 2.0]
         assert book.get("ada", "01_activations", "a" * 64).score == 2.0
     assert path.read_bytes() == before
-    with pytest.raises(ValueError, match="does not exist yet"):
+    with pytest.raises(GradebookError, match="does not exist yet"):
         DryRunGradebook(tmp_path / "missing.sqlite")
 
 

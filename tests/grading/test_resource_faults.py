@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-import grader.batch
-from grader.batch import GradebookError, grade_batch
-from grader.outputs import OutputError
+import grader.grading.batch
+from grader.grading.batch import grade_batch
+from grader.grading.gradebook import GradebookError
+from grader.export.outputs import OutputError
 from tests.grading.grader_process import descendants, start_grader, still_running
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
@@ -54,7 +55,7 @@ def test_a_locked_gradebook_stops_cleanly_and_a_rerun_finishes(bundle, tmp_path,
     subs = _subs(tmp_path / "subs", 3)
     out = tmp_path / "out"
     grade_batch(bundle=bundle, paths=[subs / "s0.py"], out=out, secret="s", jobs=1)
-    monkeypatch.setattr(grader.batch, "GRADEBOOK_BUSY_SECONDS", 0.5)
+    monkeypatch.setattr(grader.grading.batch, "GRADEBOOK_BUSY_SECONDS", 0.5)
     holder = sqlite3.connect(out / "gradebook.sqlite", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
     try:
@@ -103,8 +104,8 @@ def _grade_command(bundle, subs, out) -> str:
     import sys
 
     # A main guard: the fork server imports the main module of the process that starts it.
-    script = (f"import pickle, sys; from pathlib import Path; from grader.batch import grade_batch, GradebookError; "
-              f"from grader.outputs import OutputError\n"
+    script = (f"import pickle, sys; from pathlib import Path; from grader.grading.batch import grade_batch; from grader.grading.gradebook import GradebookError; "
+              f"from grader.export.outputs import OutputError\n"
               f"if __name__ == '__main__':\n"
               f"    bundle = pickle.loads(bytes.fromhex({pickle.dumps(bundle).hex()!r}))\n"
               f"    try:\n        grade_batch(bundle=bundle, paths=[Path({str(subs)!r})], out=Path(sys.argv[1]), "

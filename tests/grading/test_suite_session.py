@@ -7,9 +7,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from grader.grade import suite_session_for
+from grader.grading.submission import suite_session_for
 from grader.suite.run import run_suite
-from grader.suite.session import SuiteSession
+from grader.suite.session import SuiteSession, SuiteSessionBroken
 from grader.worker.client import StudentException, StudentTimeout
 from tests.grading.tiny_suite import recording_double, suite, tiny_context  # noqa: F401 - suite is a fixture
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
@@ -90,15 +90,15 @@ def test_fixtures_and_module_setup_start_afresh_for_every_submission(tmp_path):
         opened.close()
 
 
-def test_a_suite_that_does_not_collect_falls_back_to_a_fresh_run(tmp_path):
+def test_a_suite_that_does_not_collect_says_why_to_every_submission(tmp_path):
     (tmp_path / "test_broken.py").write_text("def test_x(student):\n    pass\n\ndef broken(:\n")
     opened = SuiteSession(tmp_path, tiny_context({}))
     try:
-        assert not opened.usable
-        context = tiny_context({"double": lambda x: 2 * x})
-        results, problems = opened.run(context)
-        assert (results, problems) == run_suite(tmp_path, context)
-        assert any("could not run" in p and "error during collection" in p for p in problems), problems
+        assert opened.collection_failed and opened.usable
+        for functions in ({"double": lambda x: 2 * x}, {}):
+            results, problems = opened.run(tiny_context(functions))
+            assert results == []
+            assert any("could not run" in p and "error during collection" in p for p in problems), problems
     finally:
         opened.close()
 
@@ -124,12 +124,37 @@ def test_what_hidden_tests_print_stays_out_of_the_graders_output(tmp_path, capfd
     assert "LOUD" not in captured.out + captured.err
 
 
-def test_a_closed_session_still_grades_through_a_fresh_run(suite):
-    opened = SuiteSession(suite, tiny_context({}))
-    opened.close()
-    assert not opened.usable
-    context = tiny_context(SUBMISSIONS["correct"])
-    assert opened.run(context) == run_suite(suite, context)
+def test_a_closed_session_refuses_to_grade_and_the_process_opens_a_new_one(tmp_path):
+    bundle = small_bundle(tmp_path, RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
+    first = suite_session_for(bundle)
+    first.close()
+    assert not first.usable
+    with pytest.raises(SuiteSessionBroken, match="has ended"):
+        first.run(tiny_context(SUBMISSIONS["correct"]))
+    second = suite_session_for(bundle)
+    assert second is not first and second.usable
+    second.close()
+
+
+def test_a_session_that_breaks_fails_that_submission_and_the_next_gets_a_new_one(tmp_path, monkeypatch):
+    """pytest failing mid-run is the grader's problem: that submission raises (a grader_error
+    record, graded again next run), and no result of a half-run suite is ever returned."""
+    import grader.suite.session as session_module
+
+    bundle = small_bundle(tmp_path, RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
+    broken = suite_session_for(bundle)
+    real = session_module.runtestprotocol
+
+    def failing(item, log, nextitem):
+        raise RuntimeError("pytest broke")
+
+    monkeypatch.setattr(session_module, "runtestprotocol", failing)
+    with pytest.raises(SuiteSessionBroken, match="RuntimeError: pytest broke"):
+        broken.run(tiny_context(SUBMISSIONS["correct"]))
+    assert not broken.usable
+    monkeypatch.setattr(session_module, "runtestprotocol", real)
+    assert suite_session_for(bundle) is not broken
+    suite_session_for(bundle).close()
 
 
 def test_a_process_keeps_one_session_per_bundle_until_the_bundle_changes(tmp_path):

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from grader.export.csv_gradebook import gradebook_csv
 from grader.export.escape import csv_cell, markdown_code, markdown_text, terminal_text
 from grader.export.feedback import feedback_html, feedback_markdown

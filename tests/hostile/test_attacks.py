@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.grading.batch import grade_batch
 from tests.small_bundle import RELU_TANH_SUITE, small_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +109,7 @@ def batch(tmp_path_factory):
     bundle = small_bundle(tmp / "build", RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
     folder = bundle.suite_dir.parent
     bundle = dataclasses.replace(bundle, limits=dataclasses.replace(
-        bundle.limits, call_timeout=2.0, memory_bytes=1024**3, max_processes=16))
+        bundle.limits, call_timeout_seconds=2.0, memory_mb=1024, max_processes=16))
     subs = tmp / "subs"
     subs.mkdir()
     (subs / "honest.py").write_text(RELU + "\ndef tanh_forward(x):\n    return np.tanh(x), x\n")

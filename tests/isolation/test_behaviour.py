@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from grader.worker.client import StudentCrashed, StudentException, StudentTimeout, Worker, WorkerStartError
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from grader.worker.namespace import SCRATCH_FILES, NamespaceLauncher
 from tests.isolation.helpers import REPO, processes_with, wait_until_gone
 from tests.worker.helpers import MISBEHAVING, chunks
 
-FAST = WorkerLimits(call_timeout=10, chunk_timeout=5, memory_bytes=1024**3, file_bytes=1024**2, max_processes=8)
+FAST = Limits(call_timeout_seconds=10, cell_timeout_seconds=5, memory_mb=1024, file_mb=1, max_processes=8)
 
 CODE = MISBEHAVING + '''
 
@@ -64,7 +64,7 @@ def test_timeouts_and_crashes_cost_one_call_and_restart_the_worker(namespace_lau
 
 
 def test_memory_file_size_and_scratch_limits(namespace_launcher):
-    limits = dataclasses.replace(FAST, memory_bytes=600 * 1024**2)
+    limits = dataclasses.replace(FAST, memory_mb=600)
     with Worker(chunks(CODE), limits=limits, launcher=namespace_launcher) as worker:
         with pytest.raises((StudentException, StudentCrashed)) as bomb:
             worker.call("memory_bomb")
@@ -79,7 +79,7 @@ def test_memory_file_size_and_scratch_limits(namespace_launcher):
 
 
 def test_cpu_limit(namespace_launcher):
-    with Worker(chunks(CODE), limits=WorkerLimits(cpu_seconds=1, call_timeout=30),
+    with Worker(chunks(CODE), limits=Limits(cpu_seconds=1, call_timeout_seconds=30),
                 launcher=namespace_launcher) as worker:
         with pytest.raises(StudentCrashed, match="CPU time limit of 1 s exceeded"):
             worker.call("burn")

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from grader.worker.client import Worker
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from tests.isolation.helpers import REPO, digest
 from tests.worker.helpers import chunks
 
-LIMITS = WorkerLimits(call_timeout=20, chunk_timeout=10)
+LIMITS = Limits(call_timeout_seconds=20, cell_timeout_seconds=10)
 
 ATTACKS = r'''
 import ctypes, importlib, importlib.metadata, importlib.util, os, signal, socket, sys

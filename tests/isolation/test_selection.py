@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 import grader.worker.namespace as namespace_module
-from grader.isolation import IsolationUnavailable, IsolationWarning, launcher_for
+from grader.worker.isolation import IsolationUnavailable, IsolationWarning, launcher_for
 from grader.worker.launcher import ProcessLauncher
 from grader.worker.namespace import NamespaceLauncher, Support, namespace_support
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.commands import BadArguments
-from grader.discover import Submission
-from grader.lifecycle.cli_support import submission_time
+from grader.errors import BadArguments
+from grader.grading.discover import Submission
+from grader.cli import parse_submitted_at as submission_time
 from grader.lifecycle.finish import RecordFinisher
 from grader.lifecycle.late import LatePolicy
 from grader.lifecycle.roster import read_roster

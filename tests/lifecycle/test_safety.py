@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.config import load_course
+from grader.config import ConfigError, load_course
 from grader.lifecycle.safety import OutputLocationError, development_secret, refuse_output_inside_sources
 from grader.lifecycle.scaffold import full_slug
 
@@ -39,5 +39,5 @@ def test_build_refuses_an_output_inside_assignments():
 def test_new_slugs():
     assert full_slug("attention", ["01_a", "08_b"]) == "09_attention"
     assert full_slug("12_x", ["01_a"]) == "12_x"
-    with pytest.raises(ValueError, match="not a valid assignment name"):
+    with pytest.raises(ConfigError, match="not a valid assignment name"):
         full_slug("Attention!", [])

@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import commands
+from grader.selftest.run import selftest
 from grader.config import load_course
-from grader.lifecycle.commands import release
+from grader.lifecycle.release import release
 from tests.lifecycle.helpers import write_roster, write_zip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,7 @@ def test_new_then_build_and_selftest_pass_at_once(course_copy):
     assert (course_copy / "tests" / "selftest" / f"test_{SLUG}.py").is_file()
     build = run("build", SLUG, "--out", "out/build", cwd=course_copy)
     assert build.returncode == 0, build.stderr
-    outcomes = commands.selftest(assignments=[SLUG], config=course_copy / "course.toml", jobs=1)
+    outcomes = selftest(assignments=[SLUG], config=course_copy / "course.toml", jobs=1)
     assert [o.case.name.split(":")[0] for o in outcomes] == ["reference", "release", "mutant", "alternative",
                                                              "fake", "fake", "fake", "fake", "contract", "contract"]
     assert all(o.ok for o in outcomes), [o.reasons for o in outcomes]

@@ -88,7 +88,7 @@ def test_course_checking_recipe(tmp_path):
 
 
 def test_a_grader_bug_exits_3_with_its_traceback(monkeypatch, tmp_path):
-    from grader import commands
+    from grader.grading import commands
     from grader.cli import app
 
     def broken(**kwargs):

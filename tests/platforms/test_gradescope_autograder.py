@@ -98,7 +98,7 @@ def test_autograder_in_a_simulated_gradescope_root(built, course_toml, samples, 
 
 
 def test_a_submission_without_a_notebook_gets_a_zero_that_says_what_to_upload(built, tmp_path):
-    from grader.gradescope_run import run
+    from grader.grading.gradescope_run import run
 
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)

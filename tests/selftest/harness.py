@@ -7,8 +7,8 @@
 
 from pathlib import Path
 
-from grader.grade import AssignmentBundle
-from grader.selftest import SelfTestCase, cases, run_case
+from grader.bundle import AssignmentBundle
+from grader.selftest.cases import SelfTestCase, cases, run_case
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from grader.records import SubmissionRecord, TestResult
-from grader.selftest import SelfTestCase, cases, judge
-from grader.selftest_fakes import FAKE_KINDS, fake_definitions, fake_module
+from grader.selftest.cases import SelfTestCase, cases, judge
+from grader.selftest.fakes import FAKE_KINDS, fake_definitions, fake_module
 from grader.suite.contract import SuiteContracts
 from tests.selftest.harness import ROOT
 

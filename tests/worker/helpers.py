@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from grader.extract import CodeChunk
+from grader.grading.extract import CodeChunk
 
 
 MISBEHAVING = '''

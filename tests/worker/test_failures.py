@@ -20,10 +20,10 @@ from grader.worker.client import (
     Worker,
 )
 from grader.worker.launcher import ProcessLauncher
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 from tests.worker.helpers import MISBEHAVING, alive, chunks, marked
 
-FAST = WorkerLimits(call_timeout=10, chunk_timeout=1.0, memory_bytes=1024**3, file_bytes=1024**2,
+FAST = Limits(call_timeout_seconds=10, cell_timeout_seconds=1.0, memory_mb=1024, file_mb=1,
                     max_processes=8)
 
 HOSTILE = MISBEHAVING + '''
@@ -102,7 +102,7 @@ def test_crashes_cost_one_call_each():
 
 
 def test_memory_bomb_fails_that_call_only():
-    with Worker(chunks(HOSTILE), limits=dataclasses.replace(FAST, memory_bytes=600 * 1024**2)) as worker:
+    with Worker(chunks(HOSTILE), limits=dataclasses.replace(FAST, memory_mb=600)) as worker:
         with pytest.raises((StudentException, StudentCrashed)) as bomb:
             worker.call("memory_bomb")
         if isinstance(bomb.value, StudentException):
@@ -121,7 +121,7 @@ def test_file_size_limit_and_scratch_directory():
 
 
 def test_cpu_limit_kills_a_burning_worker():
-    with Worker(chunks(HOSTILE), limits=WorkerLimits(cpu_seconds=1, call_timeout=30)) as worker:
+    with Worker(chunks(HOSTILE), limits=Limits(cpu_seconds=1, call_timeout_seconds=30)) as worker:
         with pytest.raises(StudentCrashed, match="CPU time limit of 1 s exceeded"):
             worker.call("burn")
         assert worker.call("ok", 1) == 2
@@ -132,7 +132,7 @@ def test_chunk_that_hangs_or_exits_while_loading_keeps_its_definitions():
     exits = "import os\ndef second(x):\n    return x - 1\nos._exit(3)\n"
     only_calls = "import time\ntime.sleep(60)\n"
     with Worker(chunks(hangs, exits, only_calls, "def third():\n    return 3\n"),
-                limits=dataclasses.replace(FAST, chunk_timeout=0.5)) as worker:
+                limits=dataclasses.replace(FAST, cell_timeout_seconds=0.5)) as worker:
         statuses = [(c.status, c.error) for c in worker.report.chunks]
         assert statuses[0] == ("timeout", "did not finish within 0.5 s; only its definitions were run")
         assert statuses[1][0] == "crashed" and "status 3" in statuses[1][1]

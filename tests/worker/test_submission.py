@@ -9,9 +9,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader.extract import extract_submission
+from grader.grading.extract import extract_submission
 from grader.worker.client import StudentException, Worker
-from grader.worker.limits import WorkerLimits
+from grader.limits import Limits
 
 FILES = Path(__file__).parent.parent / "files" / "submissions"
 EXPECTED = ["sigmoid_forward", "relu_forward"]
@@ -20,7 +20,7 @@ EXPECTED = ["sigmoid_forward", "relu_forward"]
 def test_complete_notebook_is_graded_without_running_its_endless_experiment(rng):
     submission = extract_submission(FILES / "complete.ipynb", expected_functions=EXPECTED)
     x = rng.normal(size=(64, 64))
-    with Worker.from_submission(submission, limits=WorkerLimits(chunk_timeout=5)) as worker:
+    with Worker.from_submission(submission, limits=Limits(cell_timeout_seconds=5)) as worker:
         assert [c.status for c in worker.report.chunks] == ["ok", "ok", "ok"]
         out, cache = worker.call("sigmoid_forward", x)
         np.testing.assert_allclose(out, 1 / (1 + np.exp(-x)), rtol=1e-12)
@@ -49,7 +49,7 @@ def test_percent_script_loads_setup_and_solutions(tmp_path):
     path = tmp_path / "student.py"
     shutil.copy(FILES / "percent.py", path)
     submission = extract_submission(path, expected_functions=EXPECTED)
-    with Worker.from_submission(submission, limits=WorkerLimits(chunk_timeout=5)) as worker:
+    with Worker.from_submission(submission, limits=Limits(cell_timeout_seconds=5)) as worker:
         assert worker.report.chunks[-1].stdout.startswith("(array([1., 1.]), array([1., 1.]))")
         assert worker.call("relu_forward", np.array([-1.0, 2.0]))[0].tolist() == [0.0, 2.0]
 

@@ -1,37 +1,37 @@
-"""The plain functions behind ``course grade`` and ``course selftest`` (keyword-only options)."""
+"""The plain function behind ``course grade`` (keyword-only options, defaults written once).
+
+Its heavy imports (NumPy, pytest, the build) load when it runs, not when the command line is
+read: ``course --help`` stays instant.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from grader.batch import BatchResult, grade_batch
-from grader.build import build
-from grader.config import load_course
-from grader.discover import discover
-from grader.export.junit import junit_xml
-from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
-from grader.grade import AssignmentBundle
-from grader.isolation import ISOLATION_LEVELS
-from grader.lifecycle.finish import record_finisher
-from grader.lifecycle.safety import DEVELOPMENT_SECRET_WARNING, refuse_output_inside_sources
-from grader.outputs import OutputError
-from grader.selftest import SelfTestOutcome, cases, run_case
+from grader.errors import BadArguments
+from grader.worker.isolation import ISOLATION_LEVELS
+
+if TYPE_CHECKING:
+    from grader.bundle import AssignmentBundle
+    from grader.config import CourseConfig
+    from grader.grading.batch import BatchResult
 
 
-def bundle_for(*, assignment: str, config: str | Path = "course.toml", build_dir: Path | None = None) -> tuple:
-    """(course, freshly built bundle of ``assignment``): grading always uses the current reference."""
+def fresh_bundle(*, assignment: str, config: str | Path = "course.toml",
+                 build_dir: Path | None = None) -> tuple[CourseConfig, AssignmentBundle]:
+    """The course and ``assignment``'s bundle, built afresh into ``build_dir`` (default: the
+    course's build_dir): grading always uses the current reference and hidden suite."""
+    from grader.build import build
+    from grader.bundle import AssignmentBundle
+    from grader.config import load_course
+
     course = load_course(config)
     course.assignment(assignment)  # a clear error for an unknown slug, before building anything
     out = Path(build_dir) if build_dir else course.build_dir
     build(config=config, assignments=[assignment], out=out)
-    return course, AssignmentBundle.load(out / "autograder" / assignment), out
-
-
-class BadArguments(ValueError):
-    """An option of the command is out of range (one line, exit 2)."""
+    return course, AssignmentBundle.load(out / "autograder" / assignment)
 
 
 def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), jobs: int | None = None,
@@ -47,6 +47,15 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     each submission's timestamp.txt); on_warning(text): told, once the input is checked, when the
     secret in use is the development one. Every argument is checked before anything is written:
     bad input leaves no trace."""
+    from grader.config import load_course
+    from grader.export.junit import junit_xml
+    from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
+    from grader.export.outputs import OutputError
+    from grader.grading.batch import grade_batch
+    from grader.grading.discover import discover
+    from grader.lifecycle.finish import record_finisher
+    from grader.lifecycle.safety import DEVELOPMENT_SECRET_WARNING, refuse_output_inside_sources
+
     if isolation not in ISOLATION_LEVELS:
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
     if jobs is not None and jobs < 1:
@@ -58,7 +67,7 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     discover([Path(p) for p in paths], assignment)  # no submissions there: say so before building
     if finisher.development_secret and on_warning:
         on_warning(DEVELOPMENT_SECRET_WARNING)
-    course, bundle, _ = bundle_for(assignment=assignment, config=config, build_dir=build_dir)
+    course, bundle = fresh_bundle(assignment=assignment, config=config, build_dir=build_dir)
     if nbgrader_db is not None:
         check_nbgrader_gradebook(nbgrader_db, slug=bundle.slug, task_points=bundle.task_points)
     title = f"{course.title}: {bundle.title}"
@@ -83,36 +92,11 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
 
 def nbgrader_timestamps(paths: list[Path], slug: str) -> dict[str, str]:
     """Student -> the ``timestamp.txt`` nbgrader's collect put next to their submission."""
+    from grader.grading.discover import discover
+
     stamps = {}
     for submission in discover([Path(p) for p in paths], slug):
         stamp = submission.path.parent / "timestamp.txt"
         if stamp.is_file():
             stamps[submission.student] = stamp.read_text(encoding="utf-8").strip()
     return stamps
-
-
-def _run_case_job(args) -> SelfTestOutcome:
-    case, bundle, source, release = args
-    return run_case(case, bundle=bundle, source_notebook=source, release_notebook=release)
-
-
-def selftest(*, assignments: list[str] | tuple = (), config: str | Path = "course.toml",
-             jobs: int | None = None) -> list[SelfTestOutcome]:
-    """Grade each assignment's reference, release, mutants and alternatives; judge each grade."""
-    course = load_course(config)
-    slugs = list(assignments) or [a.slug for a in course.assignments]
-    outcomes: list[SelfTestOutcome] = []
-    with tempfile.TemporaryDirectory(prefix="nnf-selftest-build-") as tmp:
-        build(config=config, assignments=slugs, out=Path(tmp))
-        jobs_list = []
-        for slug in slugs:
-            bundle = AssignmentBundle.load(Path(tmp) / "autograder" / slug)
-            source = Path(tmp) / "source" / slug / f"{slug}.ipynb"
-            release = Path(tmp) / "release" / slug / f"{slug}.ipynb"
-            jobs_list += [(case, bundle, source, release) for case in cases(course.assignment(slug).folder)]
-        if jobs == 1:
-            outcomes = [_run_case_job(job) for job in jobs_list]
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                outcomes = list(pool.map(_run_case_job, jobs_list))
-    return outcomes

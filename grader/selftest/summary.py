@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from grader.selftest import SelfTestOutcome
+from grader.selftest.cases import SelfTestOutcome
 
 _GENERIC = (
     re.compile(r"^.{0,200}?: wrong values: max abs error [^;]*; \d+ of \d+ entries differ(?:; dtype [^;]*)?$"),

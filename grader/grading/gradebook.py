@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.records import SubmissionRecord
 
 _SCHEMA = """
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS superseded (
 """
 
 
-class GradebookError(ValueError):
+class GradebookError(UserError):
     """The gradebook cannot be opened or written (missing for a dry run, locked, corrupt,
     read-only, disk full): one line for the user, and nothing in it is lost."""
 

@@ -12,18 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.tolerance import Tolerance
+
 MAX_NAMED_MISTAKES = 3
 """More known mistakes than this matching at once say nothing about which one it is: none is named."""
-
-@dataclass(frozen=True)
-class Tolerance:
-    """Closeness: |got - expected| <= atol + rtol * |expected|, elementwise."""
-
-    rtol: float = 1e-6
-    """Relative tolerance."""
-    atol: float = 1e-8
-    """Absolute tolerance (for entries that should be zero)."""
-
 
 @dataclass(frozen=True)
 class Verdict:

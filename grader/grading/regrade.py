@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.export.escape import markdown_code, markdown_text
-from grader.gradebook import Gradebook, GradebookError
+from grader.grading.gradebook import Gradebook, GradebookError
 from grader.records import SubmissionRecord, TestResult
 
 ABSENT = "absent"

@@ -3,7 +3,7 @@
 For one assignment, grade (1) the reference solution: full marks; (2) the untouched release:
 zero; (3) each mutant in ``assignments/<slug>/selftest/mutants/``: loses points on exactly the
 tasks its header names, with the feedback words it names; (4) each alternative in
-``selftest/alternatives/``: full marks; (5) the generic fakes of ``grader.selftest_fakes``
+``selftest/alternatives/``: full marks; (5) the generic fakes of ``grader.selftest.fakes``
 (every graded function returning zeros, ones, its input, or raising ValueError): zero on every
 test; (6) the contract fakes (right values as float32; right result, then the arguments changed
 in place; right values after a warning): each graded function loses points with a feedback
@@ -28,13 +28,19 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.discover import Submission
-from grader.extract import extract_submission
-from grader.grade import AssignmentBundle, grade_submission, suite_session_for
+from grader.grading.discover import Submission
+from grader.grading.extract import extract_submission
+from grader.bundle import AssignmentBundle
+from grader.errors import UserError
+from grader.grading.submission import grade_submission, suite_session_for
 from grader.records import SubmissionRecord
-from grader.selftest_fakes import CONTRACT_FAKES, FAKE_KINDS, fake_module
+from grader.selftest.fakes import CONTRACT_FAKES, FAKE_KINDS, fake_module
 from grader.suite.contract import SuiteContracts, collect_contracts
 from grader.suite.edges import EdgeRecorder, edge_gaps
+
+class CatalogueError(UserError):
+    """A mutant or alternative file whose header does not say what it is."""
+
 
 _HEADER = re.compile(r"^#\s*(selftest|description|expect-lose|expect-feedback)\s*:\s*(.*?)\s*$")
 
@@ -90,7 +96,7 @@ def cases(assignment_folder: Path) -> list[SelfTestCase]:
             header = parse_header(path)
             declared = header.get("selftest", "")
             if declared != kind.rstrip("s"):
-                raise ValueError(f"{path}: header says selftest: {declared!r}, expected {kind.rstrip('s')!r}")
+                raise CatalogueError(f"{path}: header says selftest: {declared!r}, expected {kind.rstrip('s')!r}")
             found.append(SelfTestCase(
                 name=f"{kind.rstrip('s')}:{path.stem}", description=header.get("description", path.stem),
                 path=path, expect_lose=tuple(header.get("expect-lose", "").split()),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.records import ID_CHARS
 from grader.safe_text import clean_text
 
@@ -29,7 +30,7 @@ class Submission:
     """The submitted file."""
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(UserError):
     """A path given to ``course grade`` holds no submission we can find."""
 
 

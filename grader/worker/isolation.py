@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import warnings
 
+from grader.errors import UserError
+
 ISOLATION_LEVELS = ("auto", "namespace", "process")
 
 LOST_WITHOUT_NAMESPACES = (
@@ -21,7 +23,7 @@ LOST_WITHOUT_NAMESPACES = (
     "the grader's processes through /proc, and use the network")
 
 
-class IsolationUnavailable(ValueError):
+class IsolationUnavailable(UserError):
     """``--isolation namespace`` was asked for on a machine where the sandbox cannot start."""
 
 

@@ -12,7 +12,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from grader import faults
+from grader.errors import UserError
+from grader.grading import faults
 from grader.export.csv_gradebook import gradebook_csv
 from grader.export.feedback import feedback_html, feedback_markdown
 from grader.export.gradescope import gradescope_json
@@ -20,7 +21,7 @@ from grader.export.report import write_report
 from grader.records import SubmissionRecord, grader_error_reason
 
 
-class OutputError(ValueError):
+class OutputError(UserError):
     """The output folder cannot be written (full disk, read-only, no permission): the records are
     safe in the gradebook, and a re-run writes every output again."""
 

@@ -21,20 +21,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import faults, pool_guard
-from grader.discover import Submission, discover
-from grader.grade import (
-    AssignmentBundle,
-    failure_record,
-    grade_contained,
-    submission_sha256,
-    suite_session_for,
-)
-from grader.gradebook import Gradebook, GradebookError
-from grader.isolation import resolve_isolation
-from grader.outputs import OutputError, write_outputs
+from grader.errors import GradingInterrupted
+from grader.grading import faults, pool_guard
+from grader.grading.discover import Submission, discover
+from grader.bundle import AssignmentBundle, submission_sha256
+from grader.grading.submission import failure_record, grade_contained, suite_session_for
+from grader.grading.gradebook import Gradebook, GradebookError
+from grader.worker.isolation import resolve_isolation
+from grader.export.outputs import OutputError, write_outputs
 from grader.records import SubmissionRecord, grader_error_reason
-from grader.regrade import RegradeDiff, open_gradebook, record_regrade
+from grader.grading.regrade import RegradeDiff, open_gradebook, record_regrade
 from grader.worker import leftovers
 
 
@@ -64,19 +60,10 @@ class BatchResult:
         return [r for r in self.records if r.status == "crashed"]
 
 
-class GradingInterrupted(Exception):
-    """SIGINT or SIGTERM stopped the batch: every finished record is in the gradebook."""
-
-    def __init__(self, signum: int, graded: int, remaining: int):
-        self.signum = signum
-        super().__init__(f"interrupted by {signal.Signals(signum).name}: {graded} submission(s) graded and saved, "
-                         f"{remaining} not graded; run the same command again to finish")
-
-
 def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
     """Runs in a pool process; returns JSON so nothing richer than text crosses processes.
     Nothing escapes it: whatever fails becomes the submission's ``grader_error`` record."""
-    from grader.isolation import launcher_for
+    from grader.worker.isolation import launcher_for
 
     faults.inject("pool", submission.student)
     try:
@@ -89,7 +76,7 @@ def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, is
 
 
 def _ping() -> bool:
-    import grader.grade  # noqa: F401  (the grading code must import in a pool process)
+    import grader.grading.submission  # noqa: F401  (the grading code must import in a pool process)
 
     return True
 
@@ -247,7 +234,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
         # The fork server imports the grading code once; each pool then starts in
         # milliseconds instead of a third of a second (one pool per submission after a crash).
         # pool_guard first: it makes the fork server die with this process.
-        context.set_forkserver_preload(["grader.pool_guard", "grader.batch"])
+        context.set_forkserver_preload(["grader.grading.pool_guard", "grader.grading.batch"])
         while pending:
             batch = list(pending.values())[:1] if serial else list(pending.values())
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context,

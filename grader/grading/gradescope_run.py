@@ -1,7 +1,7 @@
 """What the Gradescope autograder's ``run_autograder`` runs: grade the one submission Gradescope
 put in ``<root>/submission/`` and write ``<root>/results/results.json``.
 
-    python -m grader.gradescope_run --root /autograder        (run_autograder does this)
+    python -m grader.grading.gradescope_run --root /autograder        (run_autograder does this)
     run(root=Path("/autograder")) -> SubmissionRecord
 
 ``<root>/source/`` is the unpacked ``autograder.zip`` (``grader/build/autograder_zip.py``). The
@@ -19,10 +19,11 @@ import json
 import sys
 from pathlib import Path
 
-from grader.discover import SUBMISSION_SUFFIXES, Submission
+from grader.grading.discover import SUBMISSION_SUFFIXES, Submission
 from grader.export.gradescope import gradescope_json
-from grader.grade import AssignmentBundle, grade_submission
-from grader.isolation import launcher_for, resolve_isolation
+from grader.bundle import AssignmentBundle
+from grader.grading.submission import grade_submission
+from grader.worker.isolation import launcher_for, resolve_isolation
 from grader.records import SubmissionRecord, TestResult
 
 
@@ -75,7 +76,7 @@ def run(*, root: Path) -> SubmissionRecord:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "--root":
-        print("usage: python -m grader.gradescope_run --root /autograder", file=sys.stderr)
+        print("usage: python -m grader.grading.gradescope_run --root /autograder", file=sys.stderr)
         return 2
     run(root=Path(argv[1]))
     return 0

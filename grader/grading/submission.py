@@ -11,81 +11,16 @@ import atexit
 import contextlib
 import dataclasses
 import hashlib
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from grader.diagnose import Tolerance
-from grader.discover import Submission
-from grader.extract import ExtractedSubmission, SubmissionError, extract_submission
-from grader import faults
+from grader.grading.discover import Submission
+from grader.grading.extract import ExtractedSubmission, SubmissionError, extract_submission
+from grader.grading import faults
+from grader.bundle import AssignmentBundle, file_sha256, submission_sha256
 from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
-from grader.suite.run import run_suite
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentError, Worker
-from grader.worker.limits import WorkerLimits
-
-
-class BundleError(ValueError):
-    """The autograder bundle is missing or malformed (run ``course build`` first)."""
-
-
-@dataclass(frozen=True)
-class AssignmentBundle:
-    """What grading one assignment needs: ``build/autograder/<slug>/`` as built by ``course build``."""
-
-    slug: str
-    """Assignment slug."""
-    title: str
-    """Assignment title."""
-    task_points: dict[str, float]
-    """Graded function -> points."""
-    reference: dict[str, str]
-    """Graded function -> ``module:function`` of its reference implementation."""
-    limits: WorkerLimits
-    """The worker's limits for this assignment."""
-    tolerances: dict[str, Tolerance]
-    """Kind of quantity -> closeness used by ``expect``."""
-    suite_dir: Path
-    """The hidden pytest suite."""
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(self.task_points.values()))
-
-    @classmethod
-    def load(cls, folder: Path) -> "AssignmentBundle":
-        manifest_path = Path(folder) / "manifest.json"
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except FileNotFoundError:
-            raise BundleError(f"{manifest_path}: not found (run `course build` first)") from None
-        except (OSError, ValueError) as error:
-            raise BundleError(f"{manifest_path}: unreadable ({error})") from None
-        limits = manifest.get("limits", {})
-        worker_limits = WorkerLimits(
-            call_timeout=float(limits.get("call_timeout_seconds", 10.0)),
-            cpu_seconds=int(limits.get("cpu_seconds", 120)),
-            memory_bytes=int(limits.get("memory_mb", 2048)) * 1024**2,
-            output_chars=int(limits.get("output_bytes", 65536)) // 2,
-            submission_seconds=float(limits.get("submission_seconds", 120.0)),
-        )
-        tolerances = {kind: Tolerance(**value) for kind, value in manifest.get("tolerances", {}).items()}
-        return cls(
-            slug=manifest["slug"], title=manifest.get("title", manifest["slug"]),
-            task_points={t["name"]: float(t["points"]) for t in manifest["tasks"]},
-            reference={t["name"]: t["reference"] for t in manifest["tasks"]},
-            limits=worker_limits, tolerances=tolerances, suite_dir=Path(folder) / "tests",
-        )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _setup_problems(worker: Worker) -> list[str]:
@@ -154,24 +89,16 @@ def _bundle_fingerprint(bundle: AssignmentBundle) -> tuple:
 
 def suite_session_for(bundle: AssignmentBundle) -> SuiteSession:
     """This process's session of the bundle's hidden suite: opened on first use, opened anew
-    when the bundle on disk has changed since (a rebuild into the same folder)."""
+    when the bundle on disk has changed since (a rebuild into the same folder) or when the last
+    one broke."""
     key = str(bundle.suite_dir.resolve())
     fingerprint = _bundle_fingerprint(bundle)
     known = _SESSIONS.get(key)
-    if known is None or known[0] != fingerprint:
+    if known is None or known[0] != fingerprint or not known[1].usable:
         if known is not None:
             known[1].close()
         _SESSIONS[key] = (fingerprint, open_suite_session(bundle))
     return _SESSIONS[key][1]
-
-
-def submission_sha256(path: Path) -> str:
-    """SHA-256 of the submitted bytes; of no bytes when the file cannot be read (it is then
-    graded as unreadable, with the reason)."""
-    try:
-        return _sha256(path)
-    except OSError:
-        return hashlib.sha256(b"").hexdigest()
 
 
 def failure_record(submission: Submission, bundle: AssignmentBundle, *, sha: str, status: str,
@@ -212,15 +139,14 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
     as an empty submission (every test "missing") with the reason in ``problems``. What fails
     for other reasons raises (``grade_contained`` turns it into a ``grader_error`` record).
 
-    suite: the bundle's ``suite_session_for(bundle)`` (or ``open_suite_session``), to skip
-    pytest's start-up and collection; the record is the same without it.
+    suite: a session of the bundle's suite (default: this process's ``suite_session_for(bundle)``).
     observe: told of every call the suite makes (``SuiteContext.observe``)."""
     path = Path(submission.path)
     problems: list[str] = []
     status = "graded"
     faults.inject("read", submission.student)
     try:
-        sha = _sha256(path)
+        sha = file_sha256(path)
     except OSError as error:
         sha, status = hashlib.sha256(b"").hexdigest(), "unreadable"
         problems.append(f"{path.name}: cannot be read ({error.strerror or error})")
@@ -246,7 +172,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
         with _at_stage("running the hidden tests on"):
             faults.inject("suite", submission.student)
             context = _suite_context(bundle, seed_material=seed_material, worker=worker, observe=observe)
-            results, suite_problems = suite.run(context) if suite else run_suite(bundle.suite_dir, context)
+            results, suite_problems = (suite or suite_session_for(bundle)).run(context)
     finally:
         worker.close()
     with _at_stage("recording the grade of"):
