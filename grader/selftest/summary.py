@@ -1,6 +1,7 @@
 """How specific is the feedback the self-test's mutants get? One row per assignment.
 
     summarize(outcomes) -> [SummaryRow, ...]     (``course selftest --summary``)
+    summarize(outcomes_from_records(DIR, [(slug, folder), ...]))   (a ``--records DIR`` run)
 
 A failing test's feedback is **generic** when it says no more than "wrong values" (the plain
 comparison: the largest error, where it is and how many entries differ, or a scalar's got and
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from grader.selftest.cases import SelfTestOutcome
 
@@ -88,3 +90,21 @@ def total(rows: list[SummaryRow]) -> SummaryRow:
                       sum(r.caught for r in rows), sum(r.specific for r in rows),
                       sum(r.failing_tests for r in rows), sum(r.specific_tests for r in rows),
                       tuple(g for r in rows for g in r.generic_examples))
+
+
+def outcomes_from_records(records: Path, assignments: Iterable[tuple[str, Path]]) -> list[SelfTestOutcome]:
+    """The mutant and alternative outcomes of a ``course selftest --records DIR`` run, judged
+    again from the records (summarize a run without grading it again, or compare two trees).
+    assignments: (slug, assignment folder) pairs; a case without a record is left out."""
+    from grader.records import SubmissionRecord
+    from grader.selftest.cases import cases, judge
+
+    found = []
+    for slug, folder in assignments:
+        for case in cases(folder):
+            path = Path(records) / slug / f"{case.name.replace(':', '-')}.json"
+            if case.name.startswith(("mutant:", "alternative:")) and path.is_file():
+                record = SubmissionRecord.from_json(path.read_text())
+                reasons = judge(case, record)
+                found.append(SelfTestOutcome(case=case, record=record, ok=not reasons, reasons=reasons))
+    return found
