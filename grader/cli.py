@@ -159,29 +159,13 @@ def selftest_command(
                       f"{record.score:g} / {record.max_score:g}", escape(verdict))
     Console(width=200).print(table)
     if summary:
-        Console(width=200).print(_summary_table(outcomes))
+        from grader.selftest.summary import summary_table
+
+        Console(width=200).print(summary_table(outcomes))
     bad = [o for o in outcomes if not o.ok]
     Console().print(f"{len(outcomes) - len(bad)} of {len(outcomes)} cases graded as expected")
     if bad:
         raise typer.Exit(1)
-
-
-def _summary_table(outcomes):
-    from rich.markup import escape
-    from rich.table import Table
-
-    from grader.selftest.summary import summarize, total
-
-    rows = summarize(outcomes)
-    table = Table(title="mutant feedback: more specific than \"wrong values\"")
-    for column in ("assignment", "mutants", "alternatives", "caught", "specific feedback", "specific failing tests",
-                   "only \"wrong values\""):
-        table.add_column(column)
-    for row in [*rows, total(rows)]:
-        table.add_row(row.assignment, str(row.mutants), str(row.alternatives), str(row.caught),
-                      f"{row.specific}/{row.mutants} ({100 * row.share:.1f}%)",
-                      f"{row.specific_tests}/{row.failing_tests}", escape(", ".join(row.generic_examples)) or "-")
-    return table
 
 
 # -- grade ------------------------------------------------------------------------------------

@@ -108,3 +108,20 @@ def outcomes_from_records(records: Path, assignments: Iterable[tuple[str, Path]]
                 reasons = judge(case, record)
                 found.append(SelfTestOutcome(case=case, record=record, ok=not reasons, reasons=reasons))
     return found
+
+
+def summary_table(outcomes: Iterable[SelfTestOutcome]):
+    """The summary as a rich Table, one row per assignment and one for the course."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    rows = summarize(outcomes)
+    table = Table(title='mutant feedback: more specific than "wrong values"')
+    for column in ("assignment", "mutants", "alternatives", "caught", "specific feedback", "specific failing tests",
+                   'only "wrong values"'):
+        table.add_column(column)
+    for row in [*rows, total(rows)]:
+        table.add_row(row.assignment, str(row.mutants), str(row.alternatives), str(row.caught),
+                      f"{row.specific}/{row.mutants} ({100 * row.share:.1f}%)",
+                      f"{row.specific_tests}/{row.failing_tests}", escape(", ".join(row.generic_examples)) or "-")
+    return table
