@@ -13,46 +13,22 @@ import argparse
 import collections
 import json
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from grader.grading.batch import grade_batch
-from grader.build.pipeline import build_course
-from grader.config import load_course
-from grader.bundle import AssignmentBundle
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
-
-# Each attack is appended to a complete, correct solution: what it breaks is all it may cost.
-ATTACKS = {
-    "crash_at_import": "import os\nos.kill(os.getpid(), 9)\n",
-    "crash_in_calls": "import os\n_real_tanh = tanh_forward\ndef tanh_forward(x):\n    os.kill(os.getpid(), 9)\n",
-    "sleeper": "import time\ndef tanh_forward(x):\n    time.sleep(1000)\n",
-    "busy_loop": "def sigmoid_forward(x):\n    while True:\n        pass\n",
-    "memory_bomb": "def tanh_forward(x):\n    hog = []\n    while True:\n        hog.append(bytearray(50 * 2**20))\n",
-    "fork_bomb": ("import os\ndef tanh_forward(x):\n    while True:\n        try:\n            os.fork()\n"
-                  "        except OSError:\n            pass\n"),
-    "output_flood": "import sys\nfor _ in range(20000):\n    print('spam' * 100)\n    sys.stderr.write('more' * 100)\n",
-    "kill_parent": "import os, signal\ndef tanh_forward(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n    os.killpg(0, signal.SIGKILL)\n",
-    "hostile_text": "def tanh_forward(x):\n    raise RuntimeError('\\ud800 <script>alert(1)</script> \\x1b[2J \\u202e =1+2')\n",
-    "class_body_crasher": "".join(f"# %%\nclass K{i}:\n    import os; os.kill(os.getpid(), 9)\n\n" for i in range(30)),
-}
-
-
-def _solution_source(build: Path, slug: str) -> str:
-    """The reference solution as a percent-format .py: every code cell of the source notebook."""
-    import nbformat
-
-    notebook = nbformat.read(build / "source" / slug / f"{slug}.ipynb", as_version=4)
-    return "".join(f"# %%\n{cell.source}\n\n" for cell in notebook.cells if cell.cell_type == "code")
+from common import ATTACKS, ROOT, build_assignment, solution_source  # noqa: E402
+from grader.grading.batch import grade_batch  # noqa: E402
 
 
 def population(folder: Path, build: Path, slug: str, *, count: int, hostile_share: float) -> tuple[Path, Path]:
     """``count`` submissions in ``folder/all`` (the honest ones also in ``folder/honest``): the
     reference solution, the self-test alternatives and mutants in turn, and every 1/share-th
     one an attack, in turn."""
-    solution = _solution_source(build, slug)
+    solution = solution_source(build, slug)
     selftest = ROOT / "assignments" / slug / "selftest"
     honest_sources = [solution] + [p.read_text() for p in sorted(selftest.glob("*/*.py"))]
     every = max(1, round(1 / hostile_share)) if hostile_share > 0 else 0
@@ -81,8 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nnf-hostile-batch-") as tmp_name:
         tmp = Path(tmp_name)
-        build_course(load_course(ROOT / "course.toml"), slugs=[args.assignment], out=tmp / "build")
-        bundle = AssignmentBundle.load(tmp / "build" / "autograder" / args.assignment)
+        bundle = build_assignment(args.assignment, tmp / "build")
         everyone, honest = population(tmp / "subs", tmp / "build", args.assignment, count=args.count,
                                       hostile_share=args.hostile_share)
         start = time.perf_counter()

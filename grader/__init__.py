@@ -30,6 +30,7 @@ Subpackages:
 
     build/      assignment sources -> nbgrader source, student release, autograder bundle
     grading/    find, extract and grade submissions; the batch, its gradebook and regrade diff
+    cluster/    the batch's submissions graded on a Dask cluster instead of the local pool
     suite/      the hidden pytest suite against one submission; diagnoses of wrong outputs
     worker/     the sandbox that runs student code, and the client that calls into it
     export/     records -> feedback, CSV, Gradescope results.json, JUnit, nbgrader gradebook

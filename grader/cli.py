@@ -202,6 +202,11 @@ def grade_command(
     submitted_at: Annotated[Optional[str], typer.Option(
         "--submitted-at", help="Submission time of every submission given, e.g. 2026-10-06T10:00+02:00 "
                                "(default: each one's timestamp.txt).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Grade on the Dask cluster of this scheduler, e.g. tls://host:8786 (docs/dask.md).")]
+        = _GRADE["scheduler"],
+    dask_local: Annotated[Optional[int], typer.Option(
+        "--dask-local", help="Grade on a local Dask cluster of N worker processes.")] = _GRADE["dask_local"],
 ) -> None:
     """Grade submissions of one assignment in sandboxed workers; write gradebook, feedback and report."""
     from rich.console import Console
@@ -226,7 +231,8 @@ def grade_command(
                                isolation=isolation, config=_course_file(config), dry_run=dry_run,
                                junit=junit, nbgrader_db=nbgrader_db, on_progress=on_progress,
                                roster=roster, submitted_at=parse_submitted_at(submitted_at),
-                               on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True))
+                               on_warning=lambda text: console.print(escape(text), style="yellow", soft_wrap=True),
+                               scheduler=scheduler, dask_local=dask_local)
     table = Table(title=f"{assignment}: {len(result.graded)} graded, {len(result.skipped)} unchanged (skipped)")
     for column in ("student", "score", "status", "problems"):
         table.add_column(column)

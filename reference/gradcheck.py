@@ -3,6 +3,8 @@
     numerical_gradient(f, x, h) -> df/dx        f: ndarray -> scalar
     rel_error(a, b)             -> float        normwise relative error
     gradient_check(forward, backward, args)     -> {arg index: rel error}
+    curved_function(a, b)       -> (f, grad_f)  a smooth test function for numerical_gradient
+                                                (02's notebook and its hidden suite share it)
 """
 
 from __future__ import annotations
@@ -86,3 +88,24 @@ def gradient_check(
         numeric = numerical_gradient(scalar, args[index], h=h)
         errors[index] = rel_error(grads[position], numeric)
     return errors
+
+
+def curved_function(a, b):
+    """A smooth scalar test function of an array x, and its exact gradient.
+
+    a: x's shape (or broadcastable to it); b: x's shape. Returns (f, grad_f):
+    f(x) = sum(a * sin(x)) + (sum(b * x))**3 / 6, grad_f(x) = a * cos(x) + (sum(b * x))**2 / 2 * b.
+    Every entry of x interacts with every other (through sum(b * x)) and f is curved in every
+    direction, which is what a numerical-gradient routine should be tested on.
+    """
+    a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+
+    def f(x):
+        s = np.sum(b * x)
+        return float(np.sum(a * np.sin(x)) + s**3 / 6.0)
+
+    def grad_f(x):
+        s = np.sum(b * x)
+        return a * np.cos(x) + 0.5 * s**2 * b
+
+    return f, grad_f

@@ -4,6 +4,8 @@ early stopping.
     folds = splitter(n_samples or y, n_splits, *, shuffle=False, rng=None)
             -> [(train_idx, val_idx), ...]       one pair per fold, int arrays sorted ascending
     score = fit_predict_score(x_train, y_train, x_val, y_val) -> float   (higher is better)
+    fit_predict_score = ridge_scorer(metric)   one such scorer, cheap and exactly reproducible
+                                               (08's notebook and its hidden suite share it)
 
 Every splitter returns fresh int64 index arrays into the samples; the validation sets of the
 folds are disjoint and together cover every sample once. Randomness comes only from ``rng``
@@ -20,7 +22,7 @@ from reference._validate import shapes
 
 __all__ = [
     "kfold", "stratified_kfold", "train_val_test_split",
-    "cross_val_score", "grid_search", "early_stopping",
+    "cross_val_score", "grid_search", "early_stopping", "ridge_scorer",
 ]
 
 
@@ -228,3 +230,34 @@ def early_stopping(val_history, *, patience, min_delta=0.0, mode="min"):
         if value < best - min_delta:
             best, best_epoch = value, t
     return bool(history.shape[0] - 1 - best_epoch >= patience), int(best_epoch)
+
+
+def ridge_scorer(metric="neg_mse"):
+    """A fit_predict_score for the checks and the grader: ridge regression on polynomial features,
+    fit in closed form, so every call is cheap and exactly reproducible.
+
+    metric: "neg_mse" (minus the mean squared error: higher is better), "mse" (lower is better)
+    or "accuracy" (the fraction of validation targets y = +-1 whose sign is predicted right).
+    Returns score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1) -> float, which builds the
+    features F = [1, x, x**2, ..., x**degree] of x (flattened to one row per sample), fits
+    w = (F^T F + alpha I)^{-1} F^T y on the training part, and returns the metric of F w on the
+    validation part.
+    """
+    if metric not in ("neg_mse", "mse", "accuracy"):
+        raise ValueError(f"ridge_scorer: metric must be 'neg_mse', 'mse' or 'accuracy', got {metric!r}")
+
+    def features(x, degree):
+        x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+        return np.hstack([np.ones((len(x), 1))] + [x**p for p in range(1, degree + 1)])
+
+    def fit_predict_score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1):
+        f_train = features(x_train, degree)
+        gram = f_train.T @ f_train + alpha * np.eye(f_train.shape[1])
+        w = np.linalg.solve(gram, f_train.T @ np.asarray(y_train, dtype=np.float64))
+        pred = features(x_val, degree) @ w
+        if metric == "accuracy":
+            return float(np.mean(np.sign(pred) == y_val))
+        mse = float(np.mean((pred - y_val) ** 2))
+        return mse if metric == "mse" else -mse
+
+    return fit_predict_score

@@ -110,27 +110,7 @@ def gradient_routine_as_op(f, h):
 # The check uses a smooth test function from the setup cell below; the grader uses the same
 # family of functions, at other points.
 
-# %% setup=true
-def curved_function(a, b):
-    """A smooth scalar test function of an array x, and its exact gradient.
-
-    a: x's shape (or broadcastable to it); b: x's shape. Returns (f, grad_f):
-    f(x) = sum(a * sin(x)) + (sum(b * x))**3 / 6, grad_f(x) = a * cos(x) + (sum(b * x))**2 / 2 * b.
-    Every entry of x interacts with every other (through sum(b * x)) and f is curved in every
-    direction, which is what a numerical-gradient routine should be tested on.
-    """
-    a, b = np.array(a, dtype=float), np.array(b, dtype=float)
-
-    def f(x):
-        s = np.sum(b * x)
-        return float(np.sum(a * np.sin(x)) + s**3 / 6.0)
-
-    def grad_f(x):
-        s = np.sum(b * x)
-        return a * np.cos(x) + 0.5 * s**2 * b
-
-    return f, grad_f
-
+# %% setup="reference.gradcheck:curved_function"
 
 # %% solution="reference.gradcheck:numerical_gradient"
 

@@ -41,36 +41,7 @@ import math
 import numpy as np
 
 
-def ridge_scorer(metric="neg_mse"):
-    """A fit_predict_score for the checks and the grader: ridge regression on polynomial features,
-    fit in closed form, so every call is cheap and exactly reproducible.
-
-    metric: "neg_mse" (minus the mean squared error: higher is better), "mse" (lower is better)
-    or "accuracy" (the fraction of validation targets y = +-1 whose sign is predicted right).
-    Returns score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1) -> float, which builds the
-    features F = [1, x, x**2, ..., x**degree] of x (flattened to one row per sample), fits
-    w = (F^T F + alpha I)^{-1} F^T y on the training part, and returns the metric of F w on the
-    validation part.
-    """
-    if metric not in ("neg_mse", "mse", "accuracy"):
-        raise ValueError(f"ridge_scorer: metric must be 'neg_mse', 'mse' or 'accuracy', got {metric!r}")
-
-    def features(x, degree):
-        x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-        return np.hstack([np.ones((len(x), 1))] + [x**p for p in range(1, degree + 1)])
-
-    def fit_predict_score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1):
-        f_train = features(x_train, degree)
-        gram = f_train.T @ f_train + alpha * np.eye(f_train.shape[1])
-        w = np.linalg.solve(gram, f_train.T @ np.asarray(y_train, dtype=np.float64))
-        pred = features(x_val, degree) @ w
-        if metric == "accuracy":
-            return float(np.mean(np.sign(pred) == y_val))
-        mse = float(np.mean((pred - y_val) ** 2))
-        return mse if metric == "mse" else -mse
-
-    return fit_predict_score
-
+# %% setup="reference.model_selection:ridge_scorer"
 
 # %% check=true
 from nnf_checks import check_close, fold_properties, skip_if_not_implemented

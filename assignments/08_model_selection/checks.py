@@ -5,9 +5,9 @@ Empty on purpose: every graded function of this assignment either takes an ``rng
 (dict, list) pair, none of which expected.npz can store. The notebook's locked check cells
 compare the student's results with literal values instead (``check_close`` from nnf_checks.py). Those
 literals were computed with reference.model_selection (and, for cross_val_score and
-grid_search, the setup cell's ridge_scorer) on the inputs the check cells build, and the
-no-shuffle folds equal scikit-learn's KFold / StratifiedKFold; the source notebook's checks all
-PASS exactly when they still agree with the reference.
+grid_search, its ridge_scorer, which the build puts in the setup cell) on the inputs the check
+cells build, and the no-shuffle folds equal scikit-learn's KFold / StratifiedKFold; the source
+notebook's checks all PASS exactly when they still agree with the reference.
 """
 
 CHECKS = {}

@@ -5,7 +5,8 @@ After ``classify_cells``, every cell carries ``metadata["nnf"]``:
     kind       markdown | setup | solution | check | experiment
     line       the line of its ``# %%`` header in the source file
     task       solution: the graded function; check: the function it checks (absent for check=true)
-    reference  solution only: ``module:function`` of the reference implementation
+    reference  solution: ``module:function`` of the reference implementation; setup: the helper
+               the cell is filled with (``setup="module:function"``, see inline_setup.py)
 
 Steps read it through ``info``; a notebook that has not been classified is an error, which is
 how the pipeline's order is enforced by data rather than by a comment.

@@ -2,7 +2,8 @@
 
     classify_cells(nb) -> NotebookNode     every cell gets metadata {"nnf": {...}} (see cells.py)
 
-Header metadata (docs/internals.md section 3): ``[markdown]``, ``setup=true``,
+Header metadata (docs/internals.md section 3): ``[markdown]``, ``setup=true`` (or
+``setup="module:function"``, an empty cell that ``inline_setup`` fills with that helper),
 ``solution="module:function"``, ``check="function"`` (or ``check=true`` for a check cell of
 no single function, e.g. the ``from nnf_checks import ...`` line) and ``experiment=true``.
 A code cell needs exactly one of them. Errors name the file and the header's line.
@@ -41,6 +42,12 @@ def _kind(cell: NotebookNode, at: str) -> dict:
         raise BuildError(f"{at}: a code cell needs exactly one of setup=true, solution=\"module:function\", "
                          f"check=\"function\", experiment=true (got: {given})")
     (key, value), = meta.items()
+    if key == "setup" and isinstance(value, str):
+        if not PATH_PATTERN.match(value):
+            raise BuildError(f"{at}: setup must be true or name a helper as \"module:function\", got {value!r}")
+        if cell.source.strip():
+            raise BuildError(f"{at}: a setup cell that names {value} must be empty: the build fills it")
+        return {"kind": "setup", "reference": value}
     if key in ("setup", "experiment"):
         if value is not True:
             raise BuildError(f"{at}: write {key}=true, got {key}={value!r}")

@@ -6,7 +6,7 @@
 Each step is a function over notebooks that returns a new one. The order is the data flow:
 a step needs what an earlier one produced (classified cells, tasks), so it cannot run early.
 
-    read_source -> classify_cells -> collect_tasks
+    read_source -> classify_cells -> inline_setup -> collect_tasks
         source:   inline_solutions -> add_nbgrader_metadata ----\
         release:  stub_solutions -> protect_solutions ---------+-> add_environment_cell
                   -> add_progress_cell -> lock_cells -> add_title -> finalize
@@ -38,6 +38,7 @@ from grader.build.environment_cell import add_environment_cell
 from grader.build.expected import compute_expected, load_check_inputs
 from grader.build.files import json_bytes, notebook_bytes, npz_bytes
 from grader.build.finalize import finalize_notebook
+from grader.build.inline_setup import inline_setup
 from grader.build.inline_solutions import inline_solutions
 from grader.build.lock_cells import lock_cells
 from grader.build.manifest import hidden_suite, make_manifest
@@ -77,7 +78,7 @@ def build_assignment(assignment: AssignmentConfig, *, course: CourseConfig) -> B
     """Run every step for one assignment; nothing is written."""
     slug = assignment.slug
     label = f"assignments/{slug}"
-    cells = classify_cells(read_source(assignment.source, label=f"{label}/{slug}.py"))
+    cells = inline_setup(classify_cells(read_source(assignment.source, label=f"{label}/{slug}.py")))
     tasks = collect_tasks(cells, assignment)
 
     stubbed = protect_solutions(stub_solutions(cells, tasks))

@@ -15,11 +15,12 @@ import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from grader.errors import GradingInterrupted
 from grader.grading import faults, pool_guard
@@ -60,9 +61,20 @@ class BatchResult:
         return [r for r in self.records if r.status == "crashed"]
 
 
-def _grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
-    """Runs in a pool process; returns JSON so nothing richer than text crosses processes.
-    Nothing escapes it: whatever fails becomes the submission's ``grader_error`` record."""
+class RemoteGrader(Protocol):
+    """Where submissions are graded instead of the local pool (``grader.cluster.DaskGrading``):
+    given ``(submission, sha)`` pairs, yields ``(submission, record)`` as each is graded, each
+    record made with ``grade_one`` (so the same as the pool's), or the ``grader_error`` record of
+    how grading it failed. The generator is closed when the batch stops early."""
+
+    def grade(self, batch: list[tuple[Submission, str]], *, bundle: AssignmentBundle, secret: str,
+              isolation: str) -> Generator[tuple[Submission, SubmissionRecord], None, None]: ...
+
+
+def grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, isolation: str) -> str:
+    """Runs in a pool process (or on a Dask worker); returns JSON so nothing richer than text
+    crosses processes. Nothing escapes it: whatever fails becomes the submission's
+    ``grader_error`` record."""
     from grader.worker.isolation import launcher_for
 
     faults.inject("pool", submission.student)
@@ -186,7 +198,7 @@ def _put(book: Gradebook, record: SubmissionRecord) -> None:
 def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secret: str, title: str = "",
                 jobs: int | None = None, force: bool = False, isolation: str = "auto", dry_run: bool = False,
                 on_progress: Callable[[str, SubmissionRecord | None], None] | None = None,
-                finisher=None) -> BatchResult:
+                finisher=None, remote: RemoteGrader | None = None) -> BatchResult:
     """Grade every submission under ``paths``; write the gradebook and all outputs under ``out``.
 
     A student who had a record before gets a line in ``out/<slug>/regrade.md`` when regraded.
@@ -198,6 +210,8 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
     resources (``GradebookError``, ``OutputError``) or a signal (``GradingInterrupted``), each
     after every finished record is saved. ``finisher`` (``grader.lifecycle.finish``) writes late
     work and the secret's provenance into each record, new or kept from the gradebook.
+    ``remote`` grades the submissions elsewhere (a Dask cluster) instead of the local pool; the
+    records still come back here, to this one writer of the gradebook.
     """
     isolation = resolve_isolation(isolation)
     submissions = discover([Path(p) for p in paths], bundle.slug)
@@ -226,6 +240,27 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                     on_progress(submission.student, None)
                 continue
             pending[submission.student] = (submission, sha)
+
+        def commit(submission: Submission, record: SubmissionRecord) -> None:
+            if finisher is not None:
+                record = finisher.apply(submission, record)
+            _put(book, record)
+            pending.pop(submission.student)
+            result.graded.append(submission.student)
+            if on_progress:
+                on_progress(submission.student, record)
+
+        if remote is not None and pending:
+            graded = remote.grade(list(pending.values()), bundle=bundle, secret=secret, isolation=isolation)
+            try:
+                for submission, record in graded:
+                    commit(submission, record)
+            except KeyboardInterrupt:
+                raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None
+            finally:
+                graded.close()
+            if pending:  # never graded here instead: the student code was meant to run elsewhere
+                raise RuntimeError(f"the remote grader returned no record for {len(pending)} submission(s)")
         pool_guard.prepare()
         # After a submission takes down a pool process (e.g. it killed its parent), the rest are
         # graded one per pool, so the next break names its culprit exactly.
@@ -241,7 +276,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                                        initializer=pool_guard.guard_pool_process)
             try:
                 _check_pool(pool)
-                futures = {pool.submit(_grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
+                futures = {pool.submit(grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
                 for future in as_completed(futures):
                     submission, sha = futures[future]
                     try:
@@ -251,13 +286,7 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                             serial = True
                             break
                         record = _killed_grader_record(submission, bundle, sha)
-                    if finisher is not None:
-                        record = finisher.apply(submission, record)
-                    _put(book, record)
-                    pending.pop(submission.student)
-                    result.graded.append(submission.student)
-                    if on_progress:
-                        on_progress(submission.student, record)
+                    commit(submission, record)
             except KeyboardInterrupt:
                 _kill_pool(pool)
                 raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None

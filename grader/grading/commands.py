@@ -6,6 +6,7 @@ read: ``course --help`` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,15 +39,17 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
           force: bool = False, isolation: str = "auto", config: str | Path = "course.toml",
           build_dir: Path | None = None, dry_run: bool = False, junit: Path | None = None,
           nbgrader_db: Path | None = None, on_progress=None, roster: Path | None = None,
-          submitted_at: datetime | None = None, on_warning=None) -> BatchResult:
+          submitted_at: datetime | None = None, on_warning=None, scheduler: str | None = None,
+          dask_local: int | None = None) -> BatchResult:
     """Build ``assignment``'s autograder bundle, then grade every submission under ``paths``.
 
     dry_run: regrade all, write only the regrade diff. junit: also write the records as JUnit XML
     there. nbgrader_db: also write them into that nbgrader gradebook.db. roster: per-student
     extensions (``grader.lifecycle.roster``); submitted_at: one submission time for all (default:
     each submission's timestamp.txt); on_warning(text): told, once the input is checked, when the
-    secret in use is the development one. Every argument is checked before anything is written:
-    bad input leaves no trace."""
+    secret in use is the development one. scheduler: grade on the Dask cluster of that scheduler
+    address; dask_local: on a local Dask cluster of that many worker processes (docs/dask.md).
+    Every argument is checked before anything is written: bad input leaves no trace."""
     from grader.config import load_course
     from grader.export.junit import junit_xml
     from grader.export.nbgrader_gradebook import check_nbgrader_gradebook, write_nbgrader_gradebook
@@ -60,6 +63,7 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
         raise BadArguments(f"--isolation {isolation!r}: choose one of {', '.join(ISOLATION_LEVELS)}")
     if jobs is not None and jobs < 1:
         raise BadArguments(f"--jobs {jobs}: must be at least 1")
+    _check_dask_options(scheduler=scheduler, dask_local=dask_local, jobs=jobs)
     course = load_course(config)
     course.assignment(assignment)  # an unknown slug or a bad course.toml, before any work
     refuse_output_inside_sources(Path(out), course)
@@ -71,9 +75,10 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
     if nbgrader_db is not None:
         check_nbgrader_gradebook(nbgrader_db, slug=bundle.slug, task_points=bundle.task_points)
     title = f"{course.title}: {bundle.title}"
-    result = grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret, title=title,
-                         jobs=jobs, force=force, isolation=isolation, dry_run=dry_run, on_progress=on_progress,
-                         finisher=finisher)
+    with _dask_grading(scheduler=scheduler, dask_local=dask_local) as remote:
+        result = grade_batch(bundle=bundle, paths=paths, out=Path(out), secret=course.secret, title=title,
+                             jobs=jobs, force=force, isolation=isolation, dry_run=dry_run, on_progress=on_progress,
+                             finisher=finisher, remote=remote)
     if dry_run:
         return result
     if junit is not None:
@@ -88,6 +93,26 @@ def grade(*, assignment: str, paths: list[Path], out: Path = Path("grades"), job
                                  due=course.assignment(bundle.slug).due.isoformat(),
                                  timestamps=nbgrader_timestamps(paths, bundle.slug))
     return result
+
+
+def _check_dask_options(*, scheduler: str | None, dask_local: int | None, jobs: int | None) -> None:
+    if scheduler is not None and dask_local is not None:
+        raise BadArguments("--scheduler and --dask-local: give one of them")
+    if dask_local is not None and dask_local < 1:
+        raise BadArguments(f"--dask-local {dask_local}: must be at least 1")
+    if scheduler is not None and not scheduler.strip():
+        raise BadArguments("--scheduler: give the scheduler's address, e.g. tls://grading-scheduler:8786")
+    if jobs is not None and (scheduler is not None or dask_local is not None):
+        raise BadArguments("--jobs sizes the local pool; on Dask, the workers' threads decide (see docs/dask.md)")
+
+
+def _dask_grading(*, scheduler: str | None, dask_local: int | None):
+    """The Dask cluster to grade on (imported only then: Dask takes a second to import), or none."""
+    if scheduler is None and dask_local is None:
+        return contextlib.nullcontext()
+    from grader.cluster.executor import DaskGrading
+
+    return DaskGrading(scheduler=scheduler, local_workers=dask_local)
 
 
 def nbgrader_timestamps(paths: list[Path], slug: str) -> dict[str, str]:

@@ -4,9 +4,9 @@
 
 Writes ``assignments/NN_slug/`` (notebook source with one example task wired to a reference
 function, ``checks.py``, a hidden suite with one test, one self-test mutant and one
-alternative), appends the ``[[assignments]]`` entry to course.toml as text (its comments and
-layout stay as they are) and, when the course has ``tests/selftest/``, the three-line pytest
-file that runs the new self-test in CI. Nothing is written when anything is wrong.
+alternative) and appends the ``[[assignments]]`` entry to course.toml as text (its comments and
+layout stay as they are); the repository's tests/selftest/ runs the self-test of every
+assignment in course.toml, the new one included. Nothing is written when anything is wrong.
 """
 
 from __future__ import annotations
@@ -140,23 +140,6 @@ def {EXAMPLE_FUNCTION}(x):
 '''
 
 
-def _selftest_test(slug: str) -> str:
-    return f'''"""The hidden suite of {slug} grades right: reference full, release zero, mutants caught,
-alternatives full (cases from assignments/{slug}/selftest/)."""
-
-import pytest
-
-from tests.selftest.harness import case_id, cases_for, check_case
-
-SLUG = "{slug}"
-
-
-@pytest.mark.parametrize("case", cases_for(SLUG), ids=case_id)
-def test_hidden_suite_grades_right(built_course, case):
-    check_case(built_course, SLUG, case)
-'''
-
-
 def _entry(slug: str, title: str, due: datetime) -> str:
     # A JSON string is a valid TOML basic string (same escapes).
     return (f'\n[[assignments]]\nslug = "{slug}"\ntitle = {json.dumps(title, ensure_ascii=False)}\ndue = {due.isoformat()}\n'
@@ -203,9 +186,6 @@ def new_assignment(slug: str, *, config: str | Path = "course.toml", title: str 
         folder / "selftest" / "mutants" / "abs_instead_of_max.py": _MUTANT,
         folder / "selftest" / "alternatives" / "mask_product.py": _ALTERNATIVE,
     }
-    selftests = course.root / "tests" / "selftest"
-    if (selftests / "harness.py").is_file():
-        files[selftests / f"test_{slug}.py"] = _selftest_test(slug)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

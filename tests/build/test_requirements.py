@@ -73,12 +73,13 @@ def test_build_writes_one_file_per_release_and_one_for_the_course(toy_course, tm
 
 def test_the_course_release_lists_what_the_notebooks_import():
     from grader.build.classify import classify_cells
+    from grader.build.inline_setup import inline_setup
     from grader.build.source import read_source
     from grader.config import load_course
 
     course = load_course(ROOT / "course.toml", environ={})
     needed = set()
     for assignment in course.assignments:
-        needed |= {r.distribution for r in release_requirements(classify_cells(read_source(assignment.source)),
-                                                                 helper=CHECKS_MODULE.read_text())}
+        cells = inline_setup(classify_cells(read_source(assignment.source)))  # what the build reads
+        needed |= {r.distribution for r in release_requirements(cells, helper=CHECKS_MODULE.read_text())}
     assert needed == {"numpy", "scipy", "matplotlib", "scikit-learn"}

@@ -47,8 +47,6 @@ def course_copy(tmp_path):
     course.mkdir()
     shutil.copy(ROOT / "course.toml", course)
     shutil.copytree(ROOT / "assignments", course / "assignments")
-    (course / "tests" / "selftest").mkdir(parents=True)
-    shutil.copy(ROOT / "tests" / "selftest" / "harness.py", course / "tests" / "selftest")
     return course
 
 
@@ -65,7 +63,6 @@ def test_new_then_build_and_selftest_pass_at_once(course_copy):
     result = run("new", "attention", "--title", "Attention", cwd=course_copy)
     assert result.returncode == 0, result.stderr
     assert f"created assignments/{SLUG}/{SLUG}.py" in result.stdout
-    assert (course_copy / "tests" / "selftest" / f"test_{SLUG}.py").is_file()
     build = run("build", SLUG, "--out", "out/build", cwd=course_copy)
     assert build.returncode == 0, build.stderr
     outcomes = selftest(assignments=[SLUG], config=course_copy / "course.toml", jobs=1)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from reference.gradcheck import gradient_check, numerical_gradient, rel_error
+from reference.gradcheck import curved_function, gradient_check, numerical_gradient, rel_error
 
 
 def test_numerical_gradient_of_known_function(rng):
@@ -22,6 +22,21 @@ def test_rel_error_known_values():
     assert rel_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="shapes differ"):
         rel_error(np.ones(2), np.ones(3))
+
+
+def test_curved_function_known_values():
+    # x = (0, pi/2), b = (1, -1): s = -pi/2, f = 2 sin(pi/2) + s^3 / 6, grad = a cos(x) + s^2 / 2 b
+    f, grad_f = curved_function([1.0, 2.0], [1.0, -1.0])
+    x = np.array([0.0, np.pi / 2])
+    assert f(x) == pytest.approx(2.0 - np.pi**3 / 48)
+    np.testing.assert_allclose(grad_f(x), [1.0 + np.pi**2 / 8, -np.pi**2 / 8], rtol=1e-14, atol=1e-15)
+
+
+def test_curved_function_gradient_is_the_gradient_of_its_value(rng):
+    a, b, x = rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    f, grad_f = curved_function(a, b)
+    assert isinstance(f(x), float)
+    assert rel_error(grad_f(x), numerical_gradient(f, x)) < 1e-8
 
 
 def _scale_forward(x, w):

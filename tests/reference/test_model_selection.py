@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from reference.model_selection import (
-    cross_val_score, early_stopping, grid_search, kfold, stratified_kfold, train_val_test_split,
+    cross_val_score, early_stopping, grid_search, kfold, ridge_scorer, stratified_kfold, train_val_test_split,
 )
 
 
@@ -334,3 +334,34 @@ def test_early_stopping_without_min_delta_is_first_argmin(history, patience):
 def test_early_stopping_rejects_bad_arguments(history, kwargs, match):
     with pytest.raises(ValueError, match=match):
         early_stopping(history, **kwargs)
+
+
+# --- ridge_scorer (08's setup-cell helper; the hidden suite computes its expected scores with it) --
+
+
+def test_ridge_scorer_hand_values():
+    # F = [[1, 0], [1, 1]], F^T F + I = [[3, 1], [1, 2]], F^T y = [1, 1]: w = [1/5, 2/5]
+    x_train, y_train = np.array([[0.0], [1.0]]), np.array([0.0, 1.0])
+    x_val = np.array([[2.0], [-1.0]])  # predictions 1.0 and -0.2
+    assert ridge_scorer("mse")(x_train, y_train, x_val, np.array([3.0, 0.8])) == pytest.approx((4.0 + 1.0) / 2)
+    assert ridge_scorer()(x_train, y_train, x_val, np.array([3.0, 0.8])) == pytest.approx(-2.5)
+    assert ridge_scorer("accuracy")(x_train, y_train, x_val, np.array([1.0, 1.0])) == 0.5
+    assert ridge_scorer("accuracy")(x_train, y_train, x_val, np.array([1.0, -1.0])) == 1.0
+
+
+def test_ridge_scorer_fits_a_polynomial_of_its_degree():
+    # y = 1 + 2x - x^2, almost no penalty: degree 2 predicts x = 3 exactly, degree 1 cannot
+    x = np.array([[-1.0], [0.0], [1.0], [2.0]])
+    y = 1 + 2 * x[:, 0] - x[:, 0] ** 2
+    score = ridge_scorer("mse")
+    assert score(x, y, np.array([[3.0]]), np.array([-2.0]), alpha=1e-12, degree=2) == pytest.approx(0.0, abs=1e-12)
+    assert score(x, y, np.array([[3.0]]), np.array([-2.0]), alpha=1e-12, degree=1) > 1.0
+
+
+def test_ridge_scorer_flattens_each_sample_and_rejects_an_unknown_metric():
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((6, 2, 2)), rng.standard_normal(6)
+    score = ridge_scorer("mse")
+    assert score(x[:4], y[:4], x[4:], y[4:]) == score(x[:4].reshape(4, 4), y[:4], x[4:].reshape(2, 4), y[4:])
+    with pytest.raises(ValueError, match="metric must be 'neg_mse', 'mse' or 'accuracy', got 'mae'"):
+        ridge_scorer("mae")

@@ -1,6 +1,6 @@
 """The contract-coverage rule (grader/suite/contract.py) holds for every graded function of every
 assignment in course.toml: an assignment added later is covered without a line here. The dtype
-and purity parts are checked by the self-test's contract fakes (test_<slug>.py); this file checks
+and purity parts are checked by the self-test's contract fakes (test_hidden_suites.py); this file checks
 the declared part (domain-edge tests) and the opt-outs, and the rule's own logic."""
 
 import pytest

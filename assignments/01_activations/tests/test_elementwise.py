@@ -21,7 +21,6 @@ import numpy as np
 import pytest
 from scipy.special import erf
 
-from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 SHAPES = [(7,), (3, 5), (1, 3, 4, 5)]  # 1-D, 2-D, 4-D with a batch of 1
@@ -323,23 +322,19 @@ def huge(rng):
 
 # -- calling the student -----------------------------------------------------------------------
 
-def pair(result, name):
-    return returned(result, name, "out, cache")
-
-
-def forward(student, act, x, kw):
+def forward(student, pair, act, x, kw):
     return pair(getattr(student, f"{act.name}_forward")(x, **kw), f"{act.name}_forward")[0]
 
 
-def check_forward(student, ref, expect, act, x, kw, what):
-    got = forward(student, act, x, kw)
+def check_forward(student, pair, ref, expect, act, x, kw, what):
+    got = forward(student, pair, act, x, kw)
     expected = getattr(ref, f"{act.name}_forward")(x, **kw)[0]
     with np.errstate(all="ignore"):
         mistakes = act.forward_mistakes(x, kw)
     expect(got, expected, name=what, variants=mistakes)
 
 
-def check_backward(student, ref, rng, expect, act, x, kw, what):
+def check_backward(student, pair, ref, rng, expect, act, x, kw, what):
     dout = rng.standard_normal(x.shape)
     try:
         cache = pair(getattr(student, f"{act.name}_forward")(x, **kw), f"{act.name}_forward")[1]
@@ -352,8 +347,8 @@ def check_backward(student, ref, rng, expect, act, x, kw, what):
     expect(got, expected, name=what, kind="gradients", variants=mistakes)
 
 
-def check_contract(student, ref, expect, act, x):
-    out = forward(student, act, x, {})
+def check_contract(student, pair, ref, expect, act, x):
+    out = forward(student, pair, act, x, {})
     assert isinstance(out, np.ndarray), f"out should be a NumPy array; got {type(out).__name__}"
     assert out.shape == x.shape, f"out should have x's shape {x.shape}; got {out.shape}"
     assert out.dtype == np.float64, f"a float64 x should give a float64 out; got dtype {out.dtype}"
@@ -364,82 +359,82 @@ def check_contract(student, ref, expect, act, x):
 # -- forward -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("act,shape", cases("forward", every_shape))
-def test_forward_values(student, ref, rng, expect, act, shape):
+def test_forward_values(student, pair, ref, rng, expect, act, shape):
     """out on random inputs (default hyperparameters)"""
-    check_forward(student, ref, expect, act, random_x(rng, shape), {}, "out")
+    check_forward(student, pair, ref, expect, act, random_x(rng, shape), {}, "out")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", at_kink))
 @pytest.mark.contract("domain_edge")
-def test_forward_around_zero(student, ref, rng, expect, act, setting):
+def test_forward_around_zero(student, pair, ref, rng, expect, act, setting):
     """out at exactly 0 and around it"""
-    check_forward(student, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
+    check_forward(student, pair, ref, expect, act, around_zero(rng), setting, "out at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", once))
 @pytest.mark.contract("domain_edge")
-def test_forward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
+def test_forward_is_stable_for_large_inputs(student, pair, ref, rng, expect, act, setting):
     """Numerical stability: out stays finite and right for |x| up to 1000"""
-    check_forward(student, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
+    check_forward(student, pair, ref, expect, act, huge(rng), {}, "out for |x| up to 1000 (numerical stability)")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", hyper_settings))
-def test_forward_hyperparameter(student, ref, rng, expect, act, setting):
+def test_forward_hyperparameter(student, pair, ref, rng, expect, act, setting):
     """out with a non-default hyperparameter (keyword argument)"""
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
-    check_forward(student, ref, expect, act, random_x(rng, (4, 5)), setting, f"out with {name}")
+    check_forward(student, pair, ref, expect, act, random_x(rng, (4, 5)), setting, f"out with {name}")
 
 
 @pytest.mark.parametrize("act,setting", cases("forward", hyper_edges))
 @pytest.mark.contract("domain_edge")
-def test_forward_hyperparameter_at_domain_edge(student, ref, rng, expect, act, setting):
+def test_forward_hyperparameter_at_domain_edge(student, pair, ref, rng, expect, act, setting):
     """out with the hyperparameter near an edge of its documented domain, for large |x| too"""
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
     x = np.concatenate([random_x(rng, (12,)), huge(rng).ravel()]).reshape(6, 6)
-    check_forward(student, ref, expect, act, x, setting, f"out with {name}")
+    check_forward(student, pair, ref, expect, act, x, setting, f"out with {name}")
 
 
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("act,setting", cases("forward", once))
-def test_forward_contract(student, ref, rng, expect, act, setting):
+def test_forward_contract(student, pair, ref, rng, expect, act, setting):
     """Returns a pair (out, cache) with out a float64 array of x's shape, and the right values"""
-    check_contract(student, ref, expect, act, rng.standard_normal((2, 3)))
+    check_contract(student, pair, ref, expect, act, rng.standard_normal((2, 3)))
 
 
 # -- backward ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("act,shape", cases("backward", every_shape))
-def test_backward_values(student, ref, rng, expect, act, shape):
+def test_backward_values(student, pair, ref, rng, expect, act, shape):
     """dx on random inputs, given the cache of your own forward"""
-    check_backward(student, ref, rng, expect, act, random_x(rng, shape), {}, "dx")
+    check_backward(student, pair, ref, rng, expect, act, random_x(rng, shape), {}, "dx")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", at_kink))
 @pytest.mark.contract("domain_edge")
-def test_backward_around_zero(student, ref, rng, expect, act, setting):
+def test_backward_around_zero(student, pair, ref, rng, expect, act, setting):
     """dx at exactly 0 (the slope convention there) and around it"""
-    check_backward(student, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
+    check_backward(student, pair, ref, rng, expect, act, around_zero(rng), setting, "dx at and around x = 0")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", once))
 @pytest.mark.contract("domain_edge")
-def test_backward_is_stable_for_large_inputs(student, ref, rng, expect, act, setting):
+def test_backward_is_stable_for_large_inputs(student, pair, ref, rng, expect, act, setting):
     """Numerical stability: dx stays finite and right for |x| up to 1000"""
-    check_backward(student, ref, rng, expect, act, huge(rng), {},
+    check_backward(student, pair, ref, rng, expect, act, huge(rng), {},
             "dx for |x| up to 1000 (numerical stability)")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", hyper_settings))
-def test_backward_hyperparameter(student, ref, rng, expect, act, setting):
+def test_backward_hyperparameter(student, pair, ref, rng, expect, act, setting):
     """dx with a non-default hyperparameter, which must travel in the cache"""
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
-    check_backward(student, ref, rng, expect, act, random_x(rng, (4, 5)), setting, f"dx with {name}")
+    check_backward(student, pair, ref, rng, expect, act, random_x(rng, (4, 5)), setting, f"dx with {name}")
 
 
 @pytest.mark.parametrize("act,setting", cases("backward", hyper_edges))
 @pytest.mark.contract("domain_edge")
-def test_backward_hyperparameter_at_domain_edge(student, ref, rng, expect, act, setting):
+def test_backward_hyperparameter_at_domain_edge(student, pair, ref, rng, expect, act, setting):
     """dx with the hyperparameter near an edge of its documented domain, for large |x| too"""
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
     x = np.concatenate([random_x(rng, (12,)), huge(rng).ravel()]).reshape(6, 6)
-    check_backward(student, ref, rng, expect, act, x, setting, f"dx with {name}")
+    check_backward(student, pair, ref, rng, expect, act, x, setting, f"dx with {name}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 # (x's shape, alpha's shape): 1-D, 2-D and 4-D with a batch of 1 with one slope; (N, C),
@@ -78,16 +77,12 @@ def problem(rng, x_shape, alpha_shape):
     return x, alpha
 
 
-def pair(result, name):
-    return returned(result, name, "out, cache" if name.endswith("forward") else "dx, dalpha")
-
-
-def check_forward(student, ref, expect, x, alpha, what="out"):
+def check_forward(student, pair, ref, expect, x, alpha, what="out"):
     out, _ = pair(student.prelu_forward(x, alpha), "prelu_forward")
     expect(out, ref.prelu_forward(x, alpha)[0], name=what, variants=forward_mistakes(x, alpha))
 
 
-def check_backward(student, ref, rng, expect, x, alpha, output, what=""):
+def check_backward(student, pair, ref, rng, expect, x, alpha, output, what=""):
     dout = rng.standard_normal(x.shape)
     try:
         _, cache = pair(student.prelu_forward(x, alpha), "prelu_forward")
@@ -106,7 +101,7 @@ def check_backward(student, ref, rng, expect, x, alpha, output, what=""):
            variants=backward_mistakes(x, alpha, dout)[output])
 
 
-def check_contract(student, ref, expect, x, alpha):
+def check_contract(student, pair, ref, expect, x, alpha):
     out, _ = pair(student.prelu_forward(x, alpha), "prelu_forward")
     assert isinstance(out, np.ndarray), f"out should be a NumPy array; got {type(out).__name__}"
     assert out.shape == x.shape, f"out should have x's shape {x.shape}; got {out.shape}"
@@ -119,34 +114,34 @@ def check_contract(student, ref, expect, x, alpha):
 
 @pytest.mark.task01_prelu_forward
 @pytest.mark.parametrize("x_shape,alpha_shape", CASES, ids=IDS)
-def test_prelu_forward_values(student, ref, rng, expect, x_shape, alpha_shape):
+def test_prelu_forward_values(student, pair, ref, rng, expect, x_shape, alpha_shape):
     """out on random inputs, one slope or one per channel (axis 1)"""
-    check_forward(student, ref, expect, *problem(rng, x_shape, alpha_shape))
+    check_forward(student, pair, ref, expect, *problem(rng, x_shape, alpha_shape))
 
 
 @pytest.mark.task01_prelu_forward
-def test_prelu_forward_any_slope(student, ref, rng, expect):
+def test_prelu_forward_any_slope(student, pair, ref, rng, expect):
     """out with learned slopes of any sign and size (alpha in [-0.5, 1.5])"""
     x = 3.0 * rng.standard_normal((3, 4, 2))
     # one negative slope, one in (0, 1), one above 1 (where np.maximum(x, alpha x) breaks), one anywhere
     alpha = np.array([rng.uniform(-0.5, -0.1), rng.uniform(0.1, 0.9), rng.uniform(1.1, 1.5), rng.uniform(-0.5, 1.5)])
-    check_forward(student, ref, expect, x, alpha, "out with slopes in [-0.5, 1.5]")
+    check_forward(student, pair, ref, expect, x, alpha, "out with slopes in [-0.5, 1.5]")
 
 
 @pytest.mark.task01_prelu_forward
 @pytest.mark.contract("domain_edge")
-def test_prelu_forward_zeros_and_large_inputs(student, ref, rng, expect):
+def test_prelu_forward_zeros_and_large_inputs(student, pair, ref, rng, expect):
     """out at exactly 0 and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), (3,))
     x.flat[rng.choice(x.size, 8, replace=False)] = [0.0, 0.0, 0.0, 0.0, 1000.0, -1000.0, 750.0, -750.0]
-    check_forward(student, ref, expect, x, alpha, "out at x = 0 and |x| up to 1000")
+    check_forward(student, pair, ref, expect, x, alpha, "out at x = 0 and |x| up to 1000")
 
 
 @pytest.mark.task01_prelu_forward
 @pytest.mark.weight(0.5)
-def test_prelu_forward_contract(student, ref, rng, expect):
+def test_prelu_forward_contract(student, pair, ref, rng, expect):
     """Returns a pair (out, cache) with out a float64 array of x's shape, and the right values"""
-    check_contract(student, ref, expect, *problem(rng, (2, 3, 2), (3,)))
+    check_contract(student, pair, ref, expect, *problem(rng, (2, 3, 2), (3,)))
 
 
 # -- backward ----------------------------------------------------------------------------------
@@ -154,17 +149,17 @@ def test_prelu_forward_contract(student, ref, rng, expect):
 @pytest.mark.task01_prelu_backward
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("x_shape,alpha_shape", CASES, ids=IDS)
-def test_prelu_backward(student, ref, rng, expect, x_shape, alpha_shape, output):
+def test_prelu_backward(student, pair, ref, rng, expect, x_shape, alpha_shape, output):
     """One gradient of prelu on random inputs, given the cache of your own forward"""
-    check_backward(student, ref, rng, expect, *problem(rng, x_shape, alpha_shape), output)
+    check_backward(student, pair, ref, rng, expect, *problem(rng, x_shape, alpha_shape), output)
 
 
 @pytest.mark.task01_prelu_backward
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("alpha_shape", [(), (3,)], ids=["scalar", "per-channel"])
 @pytest.mark.contract("domain_edge")
-def test_prelu_backward_around_zero(student, ref, rng, expect, alpha_shape, output):
+def test_prelu_backward_around_zero(student, pair, ref, rng, expect, alpha_shape, output):
     """One gradient of prelu at exactly 0 (slope alpha there) and for |x| up to 1000"""
     x, alpha = problem(rng, (2, 3, 4), alpha_shape)
     x.flat[rng.choice(x.size, 8, replace=False)] = [0.0, 0.0, 0.0, 0.0, 1000.0, -1000.0, 750.0, -750.0]
-    check_backward(student, ref, rng, expect, x, alpha, output, " at x = 0 and |x| up to 1000")
+    check_backward(student, pair, ref, rng, expect, x, alpha, output, " at x = 0 and |x| up to 1000")

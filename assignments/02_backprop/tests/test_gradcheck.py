@@ -1,14 +1,16 @@
 """Hidden tests of numerical_gradient and rel_error.
 
 numerical_gradient takes a function, which cannot travel to the student's worker. The notebook's
-locked setup cell defines ``curved_function(a, b) -> (f, grad_f)``; calling it in the worker
-returns handles to f and grad_f, and the handle of f is passed back to the student's
-numerical_gradient. ``curved`` below is the same function on the grader's side, to compute what
-is expected.
+locked setup cell holds ``curved_function(a, b) -> (f, grad_f)`` (the build inlines it from
+reference.gradcheck); calling it in the worker returns handles to f and grad_f, and the handle of
+f is passed back to the student's numerical_gradient. The grader computes what is expected with
+the same function, imported from the reference.
 """
 
 import numpy as np
 import pytest
+
+from reference.gradcheck import curved_function
 
 # Parts of the contract that cannot apply (grader/suite/contract.py)
 CONTRACT_OPT_OUT = {
@@ -16,19 +18,6 @@ CONTRACT_OPT_OUT = {
 }
 
 SHAPES = [(1,), (6,), (3, 4), (2, 3, 2)]
-
-
-def curved(a, b):
-    """The grader's copy of the notebook's curved_function."""
-    def f(x):
-        s = np.sum(b * x)
-        return float(np.sum(a * np.sin(x)) + s**3 / 6.0)
-
-    def grad_f(x):
-        s = np.sum(b * x)
-        return a * np.cos(x) + 0.5 * s**2 * b
-
-    return f, grad_f
 
 
 def problem(rng, shape):
@@ -90,7 +79,7 @@ def test_numerical_gradient_matches_the_exact_gradient(student, rng, expect, sha
     a, b, x = problem(rng, shape)
     f = student_function(student, a, b)
     got = student.numerical_gradient(f, x)
-    f_local, grad_local = curved(a, b)
+    f_local, grad_local = curved_function(a, b)
     expect(got, grad_local(x), name="numerical gradient", kind="gradients",
            variants=wrong_variants(f_local, x, 1e-6))
 
@@ -102,7 +91,7 @@ def test_numerical_gradient_is_a_central_difference(student, ref, rng, expect, s
     a, b, x = problem(rng, shape)
     f = student_function(student, a, b)
     got = student.numerical_gradient(f, x, 1e-3)
-    f_local, _ = curved(a, b)
+    f_local, _ = curved_function(a, b)
     expect(got, ref.numerical_gradient(f_local, x, 1e-3), name="numerical gradient with h = 1e-3",
            kind="values", variants=wrong_variants(f_local, x, 1e-3))
 

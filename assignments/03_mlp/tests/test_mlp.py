@@ -9,7 +9,6 @@ that a forward bug is not charged twice.
 import numpy as np
 import pytest
 
-from grader.suite.returns import returned
 from grader.worker.errors import StudentError
 
 # (layer sizes D, M_1, ..., M_L; batch N): one layer (a linear map), two and three layers, square
@@ -30,10 +29,6 @@ def network(rng, sizes, n):
     return rng.standard_normal((n, sizes[0])), params
 
 
-def pair(result, name):
-    return returned(result, name, "scores, cache")
-
-
 def forward_variant(x, params, *, relu_last=False, bias=True):
     num_layers = len(params) // 2
     h = x
@@ -46,7 +41,7 @@ def forward_variant(x, params, *, relu_last=False, bias=True):
 @pytest.mark.task03_mlp_forward
 @pytest.mark.parametrize("sizes,n", NETS, ids=NET_IDS)
 @pytest.mark.contract("domain_edge")
-def test_mlp_forward_scores(student, ref, rng, expect, sizes, n):
+def test_mlp_forward_scores(student, pair, ref, rng, expect, sizes, n):
     """scores of an L-layer ReLU network (no ReLU on the last layer)"""
     x, params = network(rng, sizes, n)
     scores, _ = pair(student.mlp_forward(x, params), "mlp_forward")
@@ -65,7 +60,7 @@ def test_mlp_forward_scores(student, ref, rng, expect, sizes, n):
 
 @pytest.mark.task03_mlp_forward
 @pytest.mark.weight(0.5)
-def test_mlp_forward_negative_scores_survive(student, expect):
+def test_mlp_forward_negative_scores_survive(student, pair, expect):
     """An output layer with negative weights gives negative scores"""
     params = {"w1": np.eye(2), "b1": np.zeros(2), "w2": -np.eye(2), "b2": np.array([0.0, -1.0])}
     scores, _ = pair(student.mlp_forward(np.array([[1.0, 2.0], [3.0, -4.0]]), params), "mlp_forward")
@@ -73,7 +68,7 @@ def test_mlp_forward_negative_scores_survive(student, expect):
         "a ReLU was applied to the scores: the last layer must stay linear": np.zeros((2, 2))})
 
 
-def backward_case(student, ref, x, params, dscores):
+def backward_case(student, pair, ref, x, params, dscores):
     try:
         _, cache = pair(student.mlp_forward(x, params), "mlp_forward")
     except (StudentError, AssertionError):
@@ -127,11 +122,11 @@ BACKWARD_IDS = [f"{net_id}-d{key}" for (sizes, n), net_id in zip(NETS, NET_IDS) 
 
 @pytest.mark.task03_mlp_backward
 @pytest.mark.parametrize("sizes,n,key", BACKWARD_CASES, ids=BACKWARD_IDS)
-def test_mlp_backward_gradient(student, ref, rng, expect, sizes, n, key):
+def test_mlp_backward_gradient(student, pair, ref, rng, expect, sizes, n, key):
     """One parameter's gradient, from the student's own forward cache"""
     x, params = network(rng, sizes, n)
     dscores = rng.standard_normal((n, sizes[-1]))
-    grads = backward_case(student, ref, x, params, dscores)
+    grads = backward_case(student, pair, ref, x, params, dscores)
     expected = ref.mlp_backward(dscores, ref.mlp_forward(x, params)[1])
     expect(present(grads, key, params), expected[key], name=f"d{key}", kind="gradients",
            variants=backward_variants(x, params, dscores, key))
@@ -140,7 +135,7 @@ def test_mlp_backward_gradient(student, ref, rng, expect, sizes, n, key):
 @pytest.mark.task03_mlp_backward
 @pytest.mark.parametrize("key", ["w1", "b1"])
 @pytest.mark.contract("domain_edge")
-def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
+def test_mlp_backward_units_exactly_at_zero(student, pair, ref, rng, expect, key):
     """A unit whose pre-activation is exactly 0 passes no gradient (relu'(0) = 0)"""
     x, params = network(rng, [3, 5, 2], 4)
     # row 0 of x and columns 0 and 1 of w1 cancel exactly: z1 = 1.5 - 1.5 + 0 + 0 = 0 there
@@ -149,7 +144,7 @@ def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
     params["w1"][:2, 1] = [0.25, -0.25]
     params["b1"][:2] = 0.0
     dscores = rng.standard_normal((4, 2))
-    grads = backward_case(student, ref, x, params, dscores)
+    grads = backward_case(student, pair, ref, x, params, dscores)
     expected = ref.mlp_backward(dscores, ref.mlp_forward(x, params)[1])
     expect(present(grads, key, params), expected[key], name=f"d{key}", kind="gradients",
            variants=backward_variants(x, params, dscores, key))
@@ -157,11 +152,11 @@ def test_mlp_backward_units_exactly_at_zero(student, ref, rng, expect, key):
 
 @pytest.mark.task03_mlp_backward
 @pytest.mark.weight(0.5)
-def test_mlp_backward_returns_exactly_the_parameter_keys(student, ref, rng, expect):
+def test_mlp_backward_returns_exactly_the_parameter_keys(student, pair, ref, rng, expect):
     """The gradients dict has the keys of params, each gradient of its parameter's shape and values"""
     x, params = network(rng, [3, 4, 4, 2], 2)
     dscores = rng.standard_normal((2, 2))
-    grads = backward_case(student, ref, x, params, dscores)
+    grads = backward_case(student, pair, ref, x, params, dscores)
     assert sorted(grads) == sorted(params), (
         f"the gradients should have exactly the keys of params, {sorted(params)}; got {sorted(grads)}")
     for key, value in params.items():

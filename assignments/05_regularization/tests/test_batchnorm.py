@@ -19,10 +19,6 @@ CASES = [(1, 3), (2, 5), (7, 4), (16, 3), (5, 1)]
 IDS = ["N1-D3", "N2-D5", "N7-D4", "N16-D3", "N5-D1"]
 
 
-def pair(result, name="batchnorm_forward"):
-    return returned(result, name, "out, cache")
-
-
 def triple(result, name="batchnorm_backward"):
     return returned(result, name, "dx, dgamma, dbeta")
 
@@ -50,10 +46,10 @@ def normalise(x, mean, var, gamma, beta, eps=EPS):
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
 @pytest.mark.contract("domain_edge")
-def test_batchnorm_forward_train(student, ref, rng, expect, n, d):
+def test_batchnorm_forward_train(student, pair, ref, rng, expect, n, d):
     """Train mode: normalise each feature with the batch mean and the biased batch variance"""
     x, gamma, beta = layer(rng, n, d)
-    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True))
+    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True), "batchnorm_forward")
     mean, var = x.mean(axis=0), x.var(axis=0)
     variants = {
         "normalised with the unbiased variance (divide by N - 1); batchnorm uses the biased one (divide by N)":
@@ -72,11 +68,12 @@ def test_batchnorm_forward_train(student, ref, rng, expect, n, d):
 @pytest.mark.task05_batchnorm_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", [(1, 4), (6, 3), (9, 2)], ids=["N1-D4", "N6-D3", "N9-D2"])
-def test_batchnorm_forward_eval(student, ref, rng, expect, n, d):
+def test_batchnorm_forward_eval(student, pair, ref, rng, expect, n, d):
     """Eval mode: normalise with running_mean and running_var, not with the batch's statistics"""
     x, gamma, beta = layer(rng, n, d)
     running_mean, running_var = running(rng, x)
-    out, _ = pair(student.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False))
+    out, _ = pair(student.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False),
+                  "batchnorm_forward")
     variants = {
         "used the batch statistics in eval mode: train=False must use running_mean and running_var":
             normalise(x, x.mean(axis=0), x.var(axis=0), gamma, beta),
@@ -90,12 +87,14 @@ def test_batchnorm_forward_eval(student, ref, rng, expect, n, d):
 
 
 @pytest.mark.task05_batchnorm_forward
-def test_batchnorm_forward_eval_rows_are_independent(student, ref, rng, expect):
+def test_batchnorm_forward_eval_rows_are_independent(student, pair, ref, rng, expect):
     """Eval mode: each example's output does not depend on the rest of the batch"""
     x, gamma, beta = layer(rng, 5, 3)
     running_mean, running_var = running(rng, x)
-    whole, _ = pair(student.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False))
-    alone, _ = pair(student.batchnorm_forward(x[2:3], gamma, beta, running_mean, running_var, train=False))
+    whole, _ = pair(student.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False),
+                    "batchnorm_forward")
+    alone, _ = pair(student.batchnorm_forward(x[2:3], gamma, beta, running_mean, running_var, train=False),
+                    "batchnorm_forward")
     expect(alone, np.asarray(whole)[2:3], name="eval-mode out of one example alone vs in its batch",
            variants={"a batch of one example gets beta, whatever the input: the batch statistics are used in "
                      "eval mode": beta[None, :]})
@@ -105,11 +104,11 @@ def test_batchnorm_forward_eval_rows_are_independent(student, ref, rng, expect):
 
 
 @pytest.mark.task05_batchnorm_forward
-def test_batchnorm_forward_large_offset(student, ref, rng, expect):
+def test_batchnorm_forward_large_offset(student, pair, ref, rng, expect):
     """Features around 1e6 with unit spread: the variance must not lose its digits"""
     x = 1e6 * rng.uniform(0.5, 2.0, 4) + rng.standard_normal((8, 4))
     gamma, beta = np.ones(4), np.zeros(4)
-    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True))
+    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True), "batchnorm_forward")
     mean = x.mean(axis=0)
     expect(out, ref.batchnorm_forward(x, gamma, beta, train=True)[0], name="out for features around 1e6",
            variants={"the variance computed as mean(x^2) - mean(x)^2 loses its digits when the mean is large "
@@ -118,10 +117,10 @@ def test_batchnorm_forward_large_offset(student, ref, rng, expect):
 
 
 @pytest.mark.task05_batchnorm_forward
-def test_batchnorm_forward_keeps_float64(student, ref, rng, expect):
+def test_batchnorm_forward_keeps_float64(student, pair, ref, rng, expect):
     """float64 in, float64 out (with the right values)"""
     x, gamma, beta = layer(rng, 4, 3)
-    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True))
+    out, _ = pair(student.batchnorm_forward(x, gamma, beta, train=True), "batchnorm_forward")
     assert np.asarray(out).dtype == np.float64, f"out has dtype {np.asarray(out).dtype}, expected float64"
     expect(out, ref.batchnorm_forward(x, gamma, beta, train=True)[0], name="out")
 
@@ -129,11 +128,11 @@ def test_batchnorm_forward_keeps_float64(student, ref, rng, expect):
 # -- backward -------------------------------------------------------------------------------
 
 
-def student_cache(student, ref, args, kwargs):
+def student_cache(student, pair, ref, args, kwargs):
     """The student's own cache when their forward is right; else the documented one."""
     expected_out, documented = ref.batchnorm_forward(*args, **kwargs)
     try:
-        out, cache = pair(student.batchnorm_forward(*args, **kwargs))
+        out, cache = pair(student.batchnorm_forward(*args, **kwargs), "batchnorm_forward")
         out = np.asarray(out, dtype=np.float64)
         if out.shape == expected_out.shape and np.allclose(out, expected_out, rtol=1e-6, atol=1e-8):
             return cache
@@ -151,11 +150,11 @@ def compact_dx(g, x_hat, inv_std):
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
 @pytest.mark.contract("domain_edge")
-def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
+def test_batchnorm_backward_train(student, pair, ref, rng, expect, n, d, output):
     """Train mode: one gradient, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)
     dout = rng.standard_normal((n, d))
-    cache = student_cache(student, ref, (x, gamma, beta), {"train": True})
+    cache = student_cache(student, pair, ref, (x, gamma, beta), {"train": True})
     grads = triple(student.batchnorm_backward(dout, cache))
     expected = ref.batchnorm_backward(dout, ref.batchnorm_forward(x, gamma, beta, train=True)[1])
     x_hat, _, inv_std, _ = ref.batchnorm_forward(x, gamma, beta, train=True)[1]
@@ -187,7 +186,7 @@ def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
         # same weight group also checks a batch of four.
         x, gamma, beta = layer(rng, 4, d)
         dout = rng.standard_normal((4, d))
-        cache = student_cache(student, ref, (x, gamma, beta), {"train": True})
+        cache = student_cache(student, pair, ref, (x, gamma, beta), {"train": True})
         grads = triple(student.batchnorm_backward(dout, cache))
         expected = ref.batchnorm_backward(dout, ref.batchnorm_forward(x, gamma, beta, train=True)[1])
         expect(grads[index], expected[index], name=f"{output} (a batch of 4)", kind="gradients")
@@ -196,13 +195,13 @@ def test_batchnorm_backward_train(student, ref, rng, expect, n, d, output):
 @pytest.mark.task05_batchnorm_backward
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", [(1, 3), (6, 4)], ids=["N1-D3", "N6-D4"])
-def test_batchnorm_backward_eval(student, ref, rng, expect, n, d, output):
+def test_batchnorm_backward_eval(student, pair, ref, rng, expect, n, d, output):
     """Eval mode: the running statistics are constants, so dx = dout * gamma / sqrt(running_var + eps)"""
     x, gamma, beta = layer(rng, n, d)
     running_mean, running_var = running(rng, x)
     dout = rng.standard_normal((n, d))
     args, kwargs = (x, gamma, beta, running_mean, running_var), {"train": False}
-    cache = student_cache(student, ref, args, kwargs)
+    cache = student_cache(student, pair, ref, args, kwargs)
     grads = triple(student.batchnorm_backward(dout, cache))
     reference_cache = ref.batchnorm_forward(*args, **kwargs)[1]
     expected = ref.batchnorm_backward(dout, reference_cache)
@@ -219,11 +218,11 @@ def test_batchnorm_backward_eval(student, ref, rng, expect, n, d, output):
 
 
 @pytest.mark.task05_batchnorm_backward
-def test_batchnorm_backward_dx_sums_to_zero(student, ref, rng, expect):
+def test_batchnorm_backward_dx_sums_to_zero(student, pair, ref, rng, expect):
     """Train mode: dx sums to 0 over the batch (shifting the whole batch changes nothing)"""
     x, gamma, beta = layer(rng, 8, 5)
     dout = rng.standard_normal((8, 5))
-    cache = student_cache(student, ref, (x, gamma, beta), {"train": True})
+    cache = student_cache(student, pair, ref, (x, gamma, beta), {"train": True})
     dx, _, _ = triple(student.batchnorm_backward(dout, cache))
     dx = np.asarray(dx, dtype=np.float64)
     assert dx.shape == (8, 5), f"dx has shape {dx.shape}, expected (8, 5)"

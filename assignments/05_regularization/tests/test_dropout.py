@@ -11,12 +11,7 @@ scored by their own tests.
 import numpy as np
 import pytest
 
-from grader.suite.returns import returned
 from grader.worker.errors import StudentException
-
-
-def pair(result, name="dropout_forward"):
-    return returned(result, name, "out, cache")
 
 
 def generator(seed):
@@ -35,14 +30,14 @@ IDS = ["1x6-p0.5", "4x7-p0.3", "2x3x4-p0.8", "9-p0.1", "5x5-p0.65"]
 @pytest.mark.task05_dropout_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("shape,p", CASES, ids=IDS)
-def test_dropout_forward_train_mask(student, ref, rng, expect, shape, p):
+def test_dropout_forward_train_mask(student, pair, ref, rng, expect, shape, p):
     """Train mode: the documented mask (rng.random(x.shape) >= p) / (1 - p), same generator state"""
-    check_train_mask(student, ref, rng, expect, shape, p)
+    check_train_mask(student, pair, ref, rng, expect, shape, p)
 
 
-def check_train_mask(student, ref, rng, expect, shape, p, what="out"):
+def check_train_mask(student, pair, ref, rng, expect, shape, p, what="out"):
     x, seed = rng.standard_normal(shape), new_seed(rng)
-    out, _ = pair(student.dropout_forward(x, p, train=True, rng=generator(seed)))
+    out, _ = pair(student.dropout_forward(x, p, train=True, rng=generator(seed)), "dropout_forward")
     u = generator(seed).random(shape)
     expect(out, ref.dropout_forward(x, p, train=True, rng=generator(seed))[0], name=what, variants={
         "keeps an entry with probability p: p is the probability to DROP (mask u >= p, not u < p)":
@@ -56,9 +51,10 @@ def check_train_mask(student, ref, rng, expect, shape, p, what="out"):
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.parametrize("p", [0.2, 0.7])
-def test_dropout_forward_fraction_dropped(student, rng, p):
+def test_dropout_forward_fraction_dropped(student, pair, rng, p):
     """Train mode on 50000 ones: the fraction of zeros is close to p"""
-    out, _ = pair(student.dropout_forward(np.ones((200, 250)), p, train=True, rng=generator(new_seed(rng))))
+    out, _ = pair(student.dropout_forward(np.ones((200, 250)), p, train=True, rng=generator(new_seed(rng))),
+                  "dropout_forward")
     out = np.asarray(out)
     assert out.shape == (200, 250), f"out has shape {out.shape}, expected x's shape (200, 250)"
     dropped = float(np.mean(out == 0))
@@ -71,9 +67,10 @@ def test_dropout_forward_fraction_dropped(student, rng, p):
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.parametrize("p", [0.25, 0.6])
-def test_dropout_forward_survivors_scaled(student, rng, p):
+def test_dropout_forward_survivors_scaled(student, pair, rng, p):
     """Train mode on ones: every kept entry equals 1 / (1 - p) (inverted dropout)"""
-    out, _ = pair(student.dropout_forward(np.ones((40, 50)), p, train=True, rng=generator(new_seed(rng))))
+    out, _ = pair(student.dropout_forward(np.ones((40, 50)), p, train=True, rng=generator(new_seed(rng))),
+                  "dropout_forward")
     out = np.asarray(out, dtype=np.float64)
     kept = out[out != 0]
     assert kept.size, "every entry was dropped"
@@ -92,10 +89,10 @@ def test_dropout_forward_survivors_scaled(student, rng, p):
 @pytest.mark.task05_dropout_forward
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("p", [0.3, 0.6])
-def test_dropout_forward_eval_is_identity(student, ref, rng, expect, p):
+def test_dropout_forward_eval_is_identity(student, pair, ref, rng, expect, p):
     """Eval mode (train=False) returns x unchanged, even when an rng is given"""
     x, seed = rng.standard_normal((6, 5)), new_seed(rng)
-    out, _ = pair(student.dropout_forward(x, p, train=False, rng=generator(seed)))
+    out, _ = pair(student.dropout_forward(x, p, train=False, rng=generator(seed)), "dropout_forward")
     u = generator(seed).random(x.shape)
     expect(out, x, name="out in eval mode", variants={
         "dropout applied in eval mode: with train=False the layer is the identity (out = x)":
@@ -107,12 +104,12 @@ def test_dropout_forward_eval_is_identity(student, ref, rng, expect, p):
 
     # A function returning its input passes the check above: the same weight group checks a
     # train-mode mask too.
-    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+    check_train_mask(student, pair, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
 
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.weight(2)
-def test_dropout_forward_eval_needs_no_rng(student, ref, rng, expect):
+def test_dropout_forward_eval_needs_no_rng(student, pair, ref, rng, expect):
     """Eval mode with rng=None draws nothing and returns x"""
     x = rng.standard_normal((3, 4))
     try:
@@ -122,40 +119,40 @@ def test_dropout_forward_eval_needs_no_rng(student, ref, rng, expect):
             raise
         raise AssertionError(f"with train=False and rng=None your code raised {error.type_name}: eval mode must "
                              f"not draw random numbers (it returns x unchanged)") from None
-    out, _ = pair(result)
+    out, _ = pair(result, "dropout_forward")
     expect(out, x, name="out in eval mode")
 
     # A function returning its input passes the check above: the same weight group checks a
     # train-mode mask too.
-    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+    check_train_mask(student, pair, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
 
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.contract("domain_edge")
-def test_dropout_forward_p_zero(student, ref, rng, expect):
+def test_dropout_forward_p_zero(student, pair, ref, rng, expect):
     """p = 0 in train mode keeps everything: out = x"""
     x = rng.standard_normal((4, 3))
-    out, _ = pair(student.dropout_forward(x, 0.0, train=True, rng=generator(new_seed(rng))))
+    out, _ = pair(student.dropout_forward(x, 0.0, train=True, rng=generator(new_seed(rng))), "dropout_forward")
     expect(out, x, name="out for p = 0")
 
     # A function returning its input passes the check above: the same weight group checks a
     # train-mode mask too.
-    check_train_mask(student, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
+    check_train_mask(student, pair, ref, rng, expect, (4, 5), 0.4, what="out in train mode (p = 0.4)")
 
 
 @pytest.mark.task05_dropout_forward
 @pytest.mark.contract("domain_edge")
-def test_dropout_forward_p_near_one(student, ref, rng, expect):
+def test_dropout_forward_p_near_one(student, pair, ref, rng, expect):
     """p = 0.95, near the excluded end 1: few survivors, each scaled by 1 / (1 - p) = 20"""
-    check_train_mask(student, ref, rng, expect, (8, 10), 0.95, what="out for p = 0.95")
+    check_train_mask(student, pair, ref, rng, expect, (8, 10), 0.95, what="out for p = 0.95")
 
 
 @pytest.mark.task05_dropout_forward
-def test_dropout_forward_train_requires_rng(student, ref, rng, expect):
+def test_dropout_forward_train_requires_rng(student, pair, ref, rng, expect):
     """Train mode with rng=None is an error, not a silent draw from the global np.random (with an rng it works)"""
     # The condition, not just the exception: the same call with an rng must give the right mask,
     # so a function that always raises earns nothing here.
-    check_train_mask(student, ref, rng, expect, (3, 4), 0.5, what="out in train mode with an rng")
+    check_train_mask(student, pair, ref, rng, expect, (3, 4), 0.5, what="out in train mode with an rng")
     x = rng.standard_normal((3, 4))
     try:
         student.dropout_forward(x, 0.5, train=True, rng=None)
@@ -168,10 +165,10 @@ def test_dropout_forward_train_requires_rng(student, ref, rng, expect):
 
 
 @pytest.mark.task05_dropout_forward
-def test_dropout_forward_keeps_float64(student, ref, rng, expect):
+def test_dropout_forward_keeps_float64(student, pair, ref, rng, expect):
     """float64 in, float64 out (with the right values)"""
     x, seed = rng.standard_normal((3, 5)), new_seed(rng)
-    out, _ = pair(student.dropout_forward(x, 0.4, train=True, rng=generator(seed)))
+    out, _ = pair(student.dropout_forward(x, 0.4, train=True, rng=generator(seed)), "dropout_forward")
     assert np.asarray(out).dtype == np.float64, f"out has dtype {np.asarray(out).dtype}, expected float64"
     expect(out, ref.dropout_forward(x, 0.4, train=True, rng=generator(seed))[0], name="out")
 
@@ -179,14 +176,14 @@ def test_dropout_forward_keeps_float64(student, ref, rng, expect):
 # -- backward -------------------------------------------------------------------------------
 
 
-def forward_mask(student, ref, x, p, seed, train):
+def forward_mask(student, pair, ref, x, p, seed, train):
     """The student's forward on (x, p), its cache, and the mask it applied (out / x).
 
     When the forward fails or returns no usable output, the backward gets the cache the
     docstring documents (the reference's mask) so that a forward bug is not charged twice."""
     reference_mask = ref.dropout_forward(x, p, train=train, rng=generator(seed))[1]
     try:
-        out, cache = pair(student.dropout_forward(x, p, train=train, rng=generator(seed)))
+        out, cache = pair(student.dropout_forward(x, p, train=train, rng=generator(seed)), "dropout_forward")
         out = np.asarray(out, dtype=np.float64)
         if out.shape != x.shape or not np.all(np.isfinite(out)):
             raise ValueError
@@ -204,9 +201,9 @@ def forward_mask(student, ref, x, p, seed, train):
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("shape,p", CASES, ids=IDS)
 @pytest.mark.contract("domain_edge")
-def test_dropout_backward_uses_the_forward_mask(student, ref, rng, expect, shape, p):
+def test_dropout_backward_uses_the_forward_mask(student, pair, ref, rng, expect, shape, p):
     """dx = dout * mask, with the mask of the student's own forward (train mode)"""
-    check_train_backward(student, ref, rng, expect, shape, p)
+    check_train_backward(student, pair, ref, rng, expect, shape, p)
 
 
 def mixed_seed(rng, shape, p):
@@ -218,10 +215,10 @@ def mixed_seed(rng, shape, p):
             return seed
 
 
-def check_train_backward(student, ref, rng, expect, shape, p):
+def check_train_backward(student, pair, ref, rng, expect, shape, p):
     x = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)  # never 0: out / x is the mask
     dout, seed = rng.standard_normal(shape), mixed_seed(rng, shape, p)
-    cache, mask = forward_mask(student, ref, x, p, seed, train=True)
+    cache, mask = forward_mask(student, pair, ref, x, p, seed, train=True)
     dx = student.dropout_backward(dout, cache)
     kept = mask != 0
     variants = {
@@ -236,14 +233,14 @@ def check_train_backward(student, ref, rng, expect, shape, p):
 
 
 @pytest.mark.task05_dropout_backward
-def test_dropout_backward_eval_mode(student, ref, rng, expect):
+def test_dropout_backward_eval_mode(student, pair, ref, rng, expect):
     """Eval mode: the forward is the identity, so dx = dout"""
     x, dout = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
     try:
-        _, cache = pair(student.dropout_forward(x, 0.5, train=False, rng=None))
+        _, cache = pair(student.dropout_forward(x, 0.5, train=False, rng=None), "dropout_forward")
     except (StudentException, AssertionError):
         cache = ref.dropout_forward(x, 0.5, train=False)[1]
     expect(student.dropout_backward(dout, cache), dout, name="dx in eval mode", kind="gradients",
            variants={"dx is scaled by 1/(1-p) in eval mode, where the forward is the identity": dout / 0.5})
     # dx = dout is what a function returning its input gives: the same weight group checks train mode.
-    check_train_backward(student, ref, rng, expect, (3, 4), 0.5)
+    check_train_backward(student, pair, ref, rng, expect, (3, 4), 0.5)

@@ -17,10 +17,6 @@ CASES = [(1, 4), (3, 5), (6, 2), (4, 16), (3, 1), (5, 5)]
 IDS = ["N1-D4", "N3-D5", "N6-D2", "N4-D16", "N3-D1", "N5-D5"]
 
 
-def pair(result, name="layernorm_forward"):
-    return returned(result, name, "out, cache")
-
-
 def triple(result, name="layernorm_backward"):
     return returned(result, name, "dx, dgamma, dbeta")
 
@@ -41,10 +37,10 @@ def normalise(x, axis, gamma, beta, ddof=0):
 @pytest.mark.weight(2)
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
 @pytest.mark.contract("domain_edge")
-def test_layernorm_forward(student, ref, rng, expect, n, d):
+def test_layernorm_forward(student, pair, ref, rng, expect, n, d):
     """Normalise each example over its features, then scale and shift per feature"""
     x, gamma, beta = layer(rng, n, d)
-    out, _ = pair(student.layernorm_forward(x, gamma, beta))
+    out, _ = pair(student.layernorm_forward(x, gamma, beta), "layernorm_forward")
     variants = {
         "normalised over the batch axis (axis 0), as batchnorm does; layernorm normalises each example "
         "over its features (axis 1)": normalise(x, 0, gamma, beta),
@@ -59,11 +55,11 @@ def test_layernorm_forward(student, ref, rng, expect, n, d):
 
 
 @pytest.mark.task05_layernorm_forward
-def test_layernorm_forward_large_offsets(student, ref, rng, expect):
+def test_layernorm_forward_large_offsets(student, pair, ref, rng, expect):
     """Rows around 1e6 and around 0 in one batch: each row is normalised on its own, accurately"""
     x = np.concatenate([1e6 + rng.standard_normal((2, 6)), rng.standard_normal((2, 6))])
     gamma, beta = np.ones(6), np.zeros(6)
-    out, _ = pair(student.layernorm_forward(x, gamma, beta))
+    out, _ = pair(student.layernorm_forward(x, gamma, beta), "layernorm_forward")
     mean = x.mean(axis=1, keepdims=True)
     naive_var = np.maximum((x * x).mean(axis=1, keepdims=True) - mean ** 2, 0.0)
     expect(out, ref.layernorm_forward(x, gamma, beta)[0], name="out for rows around 1e6", variants={
@@ -74,11 +70,11 @@ def test_layernorm_forward_large_offsets(student, ref, rng, expect):
 
 
 @pytest.mark.task05_layernorm_forward
-def test_layernorm_forward_rows_are_independent(student, ref, rng, expect):
+def test_layernorm_forward_rows_are_independent(student, pair, ref, rng, expect):
     """An example's output does not depend on the other examples of the batch"""
     x, gamma, beta = layer(rng, 5, 4)
-    whole, _ = pair(student.layernorm_forward(x, gamma, beta))
-    alone, _ = pair(student.layernorm_forward(x[1:2], gamma, beta))
+    whole, _ = pair(student.layernorm_forward(x, gamma, beta), "layernorm_forward")
+    alone, _ = pair(student.layernorm_forward(x[1:2], gamma, beta), "layernorm_forward")
     expect(alone, np.asarray(whole)[1:2], name="out of one example alone vs in its batch",
            variants={"a batch of one example gets beta: the statistics are taken over the batch axis": beta[None, :]})
     # A constant output is also "independent of the batch": the same weight group checks the values.
@@ -88,11 +84,11 @@ def test_layernorm_forward_rows_are_independent(student, ref, rng, expect):
 # -- backward -------------------------------------------------------------------------------
 
 
-def student_cache(student, ref, x, gamma, beta):
+def student_cache(student, pair, ref, x, gamma, beta):
     """The student's own cache when their forward is right; else the documented one."""
     expected_out, documented = ref.layernorm_forward(x, gamma, beta)
     try:
-        out, cache = pair(student.layernorm_forward(x, gamma, beta))
+        out, cache = pair(student.layernorm_forward(x, gamma, beta), "layernorm_forward")
         out = np.asarray(out, dtype=np.float64)
         if out.shape == expected_out.shape and np.allclose(out, expected_out, rtol=1e-6, atol=1e-8):
             return cache
@@ -105,11 +101,11 @@ def student_cache(student, ref, x, gamma, beta):
 @pytest.mark.parametrize("output", ["dx", "dgamma", "dbeta"])
 @pytest.mark.parametrize("n,d", CASES, ids=IDS)
 @pytest.mark.contract("domain_edge")
-def test_layernorm_backward(student, ref, rng, expect, n, d, output):
+def test_layernorm_backward(student, pair, ref, rng, expect, n, d, output):
     """One gradient of layernorm, from the student's own forward cache"""
     x, gamma, beta = layer(rng, n, d)
     dout = rng.standard_normal((n, d))
-    cache = student_cache(student, ref, x, gamma, beta)
+    cache = student_cache(student, pair, ref, x, gamma, beta)
     grads = triple(student.layernorm_backward(dout, cache))
     reference_cache = ref.layernorm_forward(x, gamma, beta)[1]
     expected = ref.layernorm_backward(dout, reference_cache)
@@ -143,17 +139,17 @@ def test_layernorm_backward(student, ref, rng, expect, n, d, output):
         # also checks four features.
         x, gamma, beta = layer(rng, n, 4)
         dout = rng.standard_normal((n, 4))
-        grads = triple(student.layernorm_backward(dout, student_cache(student, ref, x, gamma, beta)))
+        grads = triple(student.layernorm_backward(dout, student_cache(student, pair, ref, x, gamma, beta)))
         expected = ref.layernorm_backward(dout, ref.layernorm_forward(x, gamma, beta)[1])
         expect(grads[index], expected[index], name=f"{output} (4 features)", kind="gradients")
 
 
 @pytest.mark.task05_layernorm_backward
-def test_layernorm_backward_rows_of_dx_sum_to_zero(student, ref, rng, expect):
+def test_layernorm_backward_rows_of_dx_sum_to_zero(student, pair, ref, rng, expect):
     """Each row of dx sums to 0 (shifting one example's features together changes nothing)"""
     x, gamma, beta = layer(rng, 4, 7)
     dout = rng.standard_normal((4, 7))
-    dx, _, _ = triple(student.layernorm_backward(dout, student_cache(student, ref, x, gamma, beta)))
+    dx, _, _ = triple(student.layernorm_backward(dout, student_cache(student, pair, ref, x, gamma, beta)))
     dx = np.asarray(dx, dtype=np.float64)
     assert dx.shape == (4, 7), f"dx has shape {dx.shape}, expected (4, 7)"
     scale = float(np.abs(dx).max()) or 1.0

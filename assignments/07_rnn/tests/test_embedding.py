@@ -4,16 +4,11 @@ import numpy as np
 import pytest
 
 from grader.suite.plugin import GradeFailure
-from grader.suite.returns import returned
 from grader.worker.errors import StudentException
 
 # (N, T, V, D)
 SHAPES = [(1, 1, 3, 2), (2, 5, 4, 3), (3, 4, 10, 1), (4, 6, 3, 5)]
 SHAPE_IDS = ["N=T=1", "N=2,T=5", "D=1", "V=3 (many repeats)"]
-
-
-def pair(result, name):
-    return returned(result, name, "out, cache")
 
 
 def indices(rng, n, t, vocab, dtype=np.int64):
@@ -25,7 +20,7 @@ def indices(rng, n, t, vocab, dtype=np.int64):
 
 @pytest.mark.task07_embedding_forward
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
-def test_forward_values(student, ref, rng, expect, shape):
+def test_forward_values(student, pair, ref, rng, expect, shape):
     """the looked-up rows"""
     n, t, vocab, dim = shape
     idx, w = indices(rng, n, t, vocab), rng.standard_normal((vocab, dim))
@@ -35,7 +30,7 @@ def test_forward_values(student, ref, rng, expect, shape):
 
 @pytest.mark.task07_embedding_forward
 @pytest.mark.weight(0.5)
-def test_forward_int32_indices(student, ref, rng, expect):
+def test_forward_int32_indices(student, pair, ref, rng, expect):
     """int32 indices work like int64"""
     idx, w = indices(rng, 2, 3, 6, dtype=np.int32), rng.standard_normal((6, 4))
     out, _ = pair(student.embedding_forward(idx, w), "embedding_forward")
@@ -46,7 +41,7 @@ def test_forward_int32_indices(student, ref, rng, expect):
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("bad", [-1, "V"], ids=["index -1", "index V"])
 @pytest.mark.contract("domain_edge")
-def test_forward_rejects_out_of_range(student, ref, rng, expect, bad):
+def test_forward_rejects_out_of_range(student, pair, ref, rng, expect, bad):
     """an index outside [0, V) raises ValueError (and the edge just inside is looked up)"""
     vocab = 5
     idx, w = indices(rng, 2, 3, vocab), rng.standard_normal((vocab, 3))
@@ -73,7 +68,7 @@ def lost_repeats(idx, dout, vocab):
     return wrong
 
 
-def _backward(student, ref, rng, expect, idx, vocab, dim):
+def _backward(student, pair, ref, rng, expect, idx, vocab, dim):
     w = rng.standard_normal((vocab, dim))
     out, cache = pair(student.embedding_forward(idx, w), "embedding_forward")
     dout = rng.standard_normal(idx.shape + (dim,))
@@ -87,21 +82,21 @@ def _backward(student, ref, rng, expect, idx, vocab, dim):
 
 @pytest.mark.task07_embedding_backward
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
-def test_backward(student, ref, rng, expect, shape):
+def test_backward(student, pair, ref, rng, expect, shape):
     """dw, with repeated indices"""
     n, t, vocab, dim = shape
-    _backward(student, ref, rng, expect, indices(rng, n, t, vocab), vocab, dim)
+    _backward(student, pair, ref, rng, expect, indices(rng, n, t, vocab), vocab, dim)
 
 
 @pytest.mark.task07_embedding_backward
 @pytest.mark.contract("domain_edge")
-def test_backward_one_token_everywhere(student, ref, rng, expect):
+def test_backward_one_token_everywhere(student, pair, ref, rng, expect):
     """dw when every position holds the same token"""
-    _backward(student, ref, rng, expect, np.full((3, 4), 2, dtype=np.int64), 5, 3)
+    _backward(student, pair, ref, rng, expect, np.full((3, 4), 2, dtype=np.int64), 5, 3)
 
 
 @pytest.mark.task07_embedding_backward
 @pytest.mark.weight(0.5)
-def test_backward_unused_rows_are_zero(student, ref, rng, expect):
+def test_backward_unused_rows_are_zero(student, pair, ref, rng, expect):
     """rows of tokens that never occur get a zero gradient"""
-    _backward(student, ref, rng, expect, np.array([[0, 2], [2, 0]], dtype=np.int64), 6, 4)
+    _backward(student, pair, ref, rng, expect, np.array([[0, 2], [2, 0]], dtype=np.int64), 6, 4)

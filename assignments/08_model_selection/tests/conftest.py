@@ -11,9 +11,10 @@
     check_stratified(folds, y)            every class spread evenly over the validation folds.
 
 Each is a fixture returning the function (the suite runs with --import-mode=importlib, so test
-modules cannot import from each other). ``ridge_scorer`` is the grader's copy of the notebook's
-locked setup-cell factory; ``student_scorer(metric)`` builds the student's copy in the worker
-and returns its handle, which is passed back as the fit_predict_score argument.
+modules cannot import from each other). ``scorer`` is reference.model_selection's
+``ridge_scorer``, the factory the build inlines into the notebook's locked setup cell;
+``student_scorer(metric)`` builds the student's copy in the worker and returns its handle, which
+is passed back as the fit_predict_score argument.
 """
 
 from __future__ import annotations
@@ -23,28 +24,7 @@ import pytest
 
 from grader.suite.plugin import GradeFailure
 from grader.worker.protocol import Handle
-
-
-def ridge_scorer(metric="neg_mse"):
-    """The grader's copy of the notebook's setup cell ridge_scorer (keep the two identical)."""
-    if metric not in ("neg_mse", "mse", "accuracy"):
-        raise ValueError(f"ridge_scorer: metric must be 'neg_mse', 'mse' or 'accuracy', got {metric!r}")
-
-    def features(x, degree):
-        x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-        return np.hstack([np.ones((len(x), 1))] + [x**p for p in range(1, degree + 1)])
-
-    def fit_predict_score(x_train, y_train, x_val, y_val, alpha=1.0, degree=1):
-        f_train = features(x_train, degree)
-        gram = f_train.T @ f_train + alpha * np.eye(f_train.shape[1])
-        w = np.linalg.solve(gram, f_train.T @ np.asarray(y_train, dtype=np.float64))
-        pred = features(x_val, degree) @ w
-        if metric == "accuracy":
-            return float(np.mean(np.sign(pred) == y_val))
-        mse = float(np.mean((pred - y_val) ** 2))
-        return mse if metric == "mse" else -mse
-
-    return fit_predict_score
+from reference.model_selection import ridge_scorer
 
 
 @pytest.fixture

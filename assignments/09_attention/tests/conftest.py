@@ -1,9 +1,15 @@
-"""Shared fixture of the 09_attention hidden suite.
+"""Shared fixtures of the 09_attention hidden suite.
 
+    pair(result, name) -> (out, cache)
+        what the student's forward ``name`` returned, as a tuple of two (a list of two will
+        do), or a GradeFailure saying what came back instead;
     own_cache(forward_name, *args, **kwargs) -> cache
         the student's cache of forward(*args, **kwargs) when their output is right, otherwise
         the reference's (the documented layout): a wrong forward is charged by its own tests,
         not a second time by its backward's.
+
+Fixtures, because the suite runs with --import-mode=importlib: test modules cannot import
+from each other or from this file.
 """
 
 from __future__ import annotations
@@ -13,6 +19,14 @@ import pytest
 
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
+
+
+@pytest.fixture
+def pair():
+    def as_pair(result, name: str) -> tuple:
+        return returned(result, name, "out, cache")
+
+    return as_pair
 
 
 @pytest.fixture

@@ -77,10 +77,6 @@ def forward_variants(q, k, v, mask):
     return {text: value for text, value in variants.items() if value is not None}
 
 
-def pair(result):
-    return returned(result, "attention_forward", "out, cache")
-
-
 # -- causal_mask ----------------------------------------------------------------------------
 
 
@@ -117,41 +113,41 @@ def test_causal_mask_one_position(student, expect):
 
 @pytest.mark.task09_attention_forward
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_forward(student, ref, rng, expect, case):
+def test_forward(student, pair, ref, rng, expect, case):
     """attention output for this shape and mask"""
     q, k, v, mask = make_inputs(rng, *case)
-    out, _ = pair(student.attention_forward(q, k, v, mask))
+    out, _ = pair(student.attention_forward(q, k, v, mask), "attention_forward")
     expect(out, ref.attention_forward(q, k, v, mask)[0], name="out", variants=forward_variants(q, k, v, mask))
 
 
 @pytest.mark.task09_attention_forward
 @pytest.mark.contract("domain_edge")
-def test_forward_length_one_sequences(student, ref, rng, expect):
+def test_forward_length_one_sequences(student, pair, ref, rng, expect):
     """length-1 sequences (out = v), then one query over four keys"""
     for label, case in LENGTH_ONE:
         q, k, v, mask = make_inputs(rng, *case)
-        out, _ = pair(student.attention_forward(q, k, v, mask))
+        out, _ = pair(student.attention_forward(q, k, v, mask), "attention_forward")
         expect(out, ref.attention_forward(q, k, v, mask)[0], name=f"out for {label}",
                variants=forward_variants(q, k, v, mask))
 
 
 @pytest.mark.task09_attention_forward
-def test_forward_mask_defaults_to_none(student, ref, rng, expect):
+def test_forward_mask_defaults_to_none(student, pair, ref, rng, expect):
     """called with three arguments: no mask"""
     q, k, v, _ = make_inputs(rng, (2,), 3, 4, 3, 2, None)
-    out, _ = pair(student.attention_forward(q, k, v))
+    out, _ = pair(student.attention_forward(q, k, v), "attention_forward")
     expect(out, ref.attention_forward(q, k, v)[0], name="out", variants=forward_variants(q, k, v, None))
 
 
 @pytest.mark.task09_attention_forward
 @pytest.mark.contract("domain_edge")
-def test_forward_fully_masked_row(student, ref, rng, expect):
+def test_forward_fully_masked_row(student, pair, ref, rng, expect):
     """a query that may attend to no key: its weights and output are 0 (documented), not NaN"""
     q, k, v, _ = make_inputs(rng, (2,), 3, 4, 3, 2, None)
     mask = np.ones((2, 3, 4), dtype=bool)
     mask[0, 1] = False
     mask[1, 2, :3] = False
-    out, _ = pair(student.attention_forward(q, k, v, mask))
+    out, _ = pair(student.attention_forward(q, k, v, mask), "attention_forward")
     out = np.asarray(out, dtype=np.float64)
     if out.shape == (2, 3, 2) and not np.isfinite(out[0, 1]).all():
         raise GradeFailure("the output row of a fully masked query is NaN or inf: its max score is -inf, and "
@@ -165,18 +161,18 @@ def test_forward_fully_masked_row(student, ref, rng, expect):
 
 
 @pytest.mark.task09_attention_forward
-def test_forward_large_scores(student, ref, rng, expect):
+def test_forward_large_scores(student, pair, ref, rng, expect):
     """queries and keys of size 30: scores in the thousands do not overflow"""
     q, k, v, mask = make_inputs(rng, (2,), 4, 4, 3, 2, "causal")
-    out, _ = pair(student.attention_forward(30.0 * q, 30.0 * k, v, mask))
+    out, _ = pair(student.attention_forward(30.0 * q, 30.0 * k, v, mask), "attention_forward")
     expect(out, ref.attention_forward(30.0 * q, 30.0 * k, v, mask)[0], name="out for large scores")
 
 
 @pytest.mark.task09_attention_forward
-def test_forward_length_one_copies_the_value(student, rng, expect):
+def test_forward_length_one_copies_the_value(student, pair, rng, expect):
     """one key: every query copies its value, whatever the scores"""
     q, k, v = rng.standard_normal((3, 2, 4)), rng.standard_normal((3, 1, 4)), rng.standard_normal((3, 1, 5))
-    out, _ = pair(student.attention_forward(q, k, v))
+    out, _ = pair(student.attention_forward(q, k, v), "attention_forward")
     expect(out, np.broadcast_to(v, (3, 2, 5)), name="out with a single key")
 
 

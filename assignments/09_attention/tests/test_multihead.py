@@ -147,37 +147,34 @@ def mha_variants(args, kwargs):
     return {text: value for text, value in variants.items() if value is not None}
 
 
-def pair(result):
-    return returned(result, "multihead_attention_forward", "out, cache")
-
-
 @pytest.mark.task09_multihead_attention_forward
 @pytest.mark.contract("domain_edge")
 @pytest.mark.parametrize("case", MHA_CASES, ids=MHA_IDS)
-def test_multihead_forward(student, ref, rng, expect, case):
+def test_multihead_forward(student, pair, ref, rng, expect, case):
     """multi-head self-attention output"""
     args, kwargs = mha_inputs(rng, *case)
-    out, _ = pair(student.multihead_attention_forward(*args, **kwargs))
+    out, _ = pair(student.multihead_attention_forward(*args, **kwargs), "multihead_attention_forward")
     expect(out, ref.multihead_attention_forward(*args, **kwargs)[0], name="out", variants=mha_variants(args, kwargs))
 
 
 @pytest.mark.task09_multihead_attention_forward
-def test_multihead_forward_mask_defaults_to_none(student, ref, rng, expect):
+def test_multihead_forward_mask_defaults_to_none(student, pair, ref, rng, expect):
     """called without mask=: no mask"""
     args, kwargs = mha_inputs(rng, 2, 3, 4, 2, None)
-    out, _ = pair(student.multihead_attention_forward(*args, num_heads=2))
+    out, _ = pair(student.multihead_attention_forward(*args, num_heads=2), "multihead_attention_forward")
     expect(out, ref.multihead_attention_forward(*args, **kwargs)[0], name="out", variants=mha_variants(args, kwargs))
 
 
 @pytest.mark.task09_multihead_attention_forward
-def test_multihead_forward_sequences_independent(student, ref, rng, expect):
+def test_multihead_forward_sequences_independent(student, pair, ref, rng, expect):
     """with a padding mask, a sequence's real positions give what the sequence alone gives"""
     args, kwargs = mha_inputs(rng, 2, 4, 6, 3, None)
     x = args[0]
     mask = np.ones((2, 4, 4), dtype=bool)
     mask[1, :, 2:] = False
-    whole, _ = pair(student.multihead_attention_forward(*args, num_heads=3, mask=mask))
-    alone, _ = pair(student.multihead_attention_forward(x[1:, :2].copy(), *args[1:], num_heads=3))
+    whole, _ = pair(student.multihead_attention_forward(*args, num_heads=3, mask=mask), "multihead_attention_forward")
+    alone, _ = pair(student.multihead_attention_forward(x[1:, :2].copy(), *args[1:], num_heads=3),
+                    "multihead_attention_forward")
     expect(np.asarray(whole)[1:, :2], alone, name="out of a padded sequence's real positions vs the sequence alone")
     # The same test checks the values: a constant output is the same everywhere and earns nothing.
     expect(alone, ref.multihead_attention_forward(x[1:, :2].copy(), *args[1:], num_heads=3)[0],
