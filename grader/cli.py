@@ -137,6 +137,9 @@ def selftest_command(
     config: Config = None,
     records: Annotated[Optional[Path], typer.Option(
         "--records", help="Also write each case's grading record to DIR/<slug>/<case>.json.")] = _SELFTEST["records"],
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Also print, per assignment, mutants, alternatives and the share of mutants whose "
+                          "feedback says more than \"wrong values\".")] = False,
 ) -> None:
     """Check that each hidden suite grades right: reference full, release zero, mutants caught, alternatives full."""
     from rich.console import Console
@@ -155,6 +158,10 @@ def selftest_command(
         table.add_row(record.assignment, escape(f"{outcome.case.name} ({outcome.case.description})"),
                       f"{record.score:g} / {record.max_score:g}", escape(verdict))
     Console(width=200).print(table)
+    if summary:
+        from grader.selftest.summary import summary_table
+
+        Console(width=200).print(summary_table(outcomes))
     bad = [o for o in outcomes if not o.ok]
     Console().print(f"{len(outcomes) - len(bad)} of {len(outcomes)} cases graded as expected")
     if bad:

@@ -138,7 +138,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=0.1):
     """Running statistics after one training batch, with PyTorch's momentum rule.
 
     x: (N, D) with N >= 2 (ValueError otherwise: the unbiased variance needs two samples);
-    running_mean, running_var: (D,), left untouched.
+    running_mean, running_var: (D,), left untouched; momentum: float in [0, 1], the weight of the batch.
     Returns new_mean: (D,) and new_var: (D,), fresh arrays. The variance blended in is the
     unbiased batch variance (divide by N - 1), as in torch.nn.functional.batch_norm.
     Formula: \\hat\\mu' = (1 - m)\\hat\\mu + m \\mu_B,\\ \\hat\\sigma'^2 = (1 - m)\\hat\\sigma^2 + m \\frac{1}{N - 1}\\sum_n (x_n - \\mu_B)^2.

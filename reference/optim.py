@@ -32,6 +32,8 @@ def sgd(w, dw, state, *, lr, momentum=0.0, dampening=0.0, nesterov=False, weight
 
     w: parameter, any shape. dw: its gradient, same shape as w. state: None on the first step,
     else the dict returned by the previous step.
+    lr: float > 0; momentum: float in [0, 1); dampening: float in [0, 1]; weight_decay: float >= 0;
+    nesterov needs momentum > 0 and dampening = 0 (ValueError otherwise).
     Returns (new_w, state): new_w has w's shape; state is {"momentum_buffer": b} (b shaped like
     w) when momentum != 0, else {}.
     Formula: g = dw + wd w;  b = g on the first step, else b = mu b + (1 - dampening) g;
@@ -58,6 +60,7 @@ def adagrad(w, dw, state, *, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_ac
 
     w: parameter, any shape. dw: its gradient, same shape as w. state: None on the first step,
     else the dict returned by the previous step.
+    lr: float > 0; lr_decay, weight_decay, initial_accumulator_value: floats >= 0; eps: float > 0.
     Returns (new_w, state): state is {"step": t (int, steps taken), "sum": s (shaped like w)}.
     Formula: t += 1; g = dw + wd w;  s = s + g^2 (s starts at initial_accumulator_value);
     new_w = w - lr / (1 + (t - 1) lr_decay) * g / (\\sqrt{s} + eps).
@@ -81,6 +84,8 @@ def rmsprop(w, dw, state, *, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, mo
 
     w: parameter, any shape. dw: its gradient, same shape as w. state: None on the first step,
     else the dict returned by the previous step.
+    lr: float > 0; alpha: float in [0, 1); momentum: float in [0, 1); weight_decay: float >= 0;
+    eps: float > 0.
     Returns (new_w, state): state is {"step": t, "square_avg": v} plus "momentum_buffer": b when
     momentum > 0 and "grad_avg": m when centered (arrays shaped like w, all starting at zero).
     Formula: g = dw + wd w;  v = alpha v + (1 - alpha) g^2;  m = alpha m + (1 - alpha) g;
@@ -118,6 +123,7 @@ def adam(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.
 
     w: parameter, any shape. dw: its gradient, same shape as w. state: None on the first step,
     else the dict returned by the previous step.
+    lr: float > 0; betas: (beta1, beta2), each in [0, 1); weight_decay: float >= 0; eps: float > 0.
     Returns (new_w, state): state is {"step": t, "exp_avg": m, "exp_avg_sq": v} plus
     "max_exp_avg_sq": vmax when amsgrad (arrays shaped like w, starting at zero).
     Formula: t += 1; g = dw + wd w;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
@@ -150,6 +156,8 @@ def adamw(w, dw, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1
 
     w: parameter, any shape. dw: its gradient, same shape as w. state: None on the first step,
     else the dict returned by the previous step.
+    lr: float > 0; betas: (beta1, beta2), each in [0, 1); weight_decay: float >= 0 (lr weight_decay
+    < 1); eps: float > 0.
     Returns (new_w, state): state is {"step": t, "exp_avg": m, "exp_avg_sq": v} plus
     "max_exp_avg_sq": vmax when amsgrad (arrays shaped like w, starting at zero).
     Formula: t += 1; w' = (1 - lr wd) w;  m = b1 m + (1 - b1) dw;  v = b2 v + (1 - b2) dw^2;
@@ -226,7 +234,8 @@ def clip_grad_norm(grads, max_norm, *, eps=1e-6):
 def adaptive_grad_clip(w, dw, *, clipping=0.01, eps=1e-3):
     """Adaptive gradient clipping, unit-wise (AGC, Brock et al. 2021, NFNets).
 
-    w: parameter; dw: its gradient, same shape. Returns the clipped gradient, shape of dw.
+    w: parameter; dw: its gradient, same shape; clipping: float > 0; eps: float > 0.
+    Returns the clipped gradient, shape of dw.
     A unit is one output unit, so the norms depend on the course's layouts:
     0-D/1-D (bias (M,)): the whole vector is one unit;
     2-D linear w (D, M): one unit per column, norms over axis 0 (as DeepMind's NFNets code

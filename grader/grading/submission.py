@@ -55,7 +55,8 @@ def _redact_text(text: str, secret: str) -> str:
     return text.replace(secret, "[redacted]") if len(secret) >= 8 else text
 
 
-def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Worker | None) -> SuiteContext:
+def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Worker | None,
+                   observe=None) -> SuiteContext:
     def no_worker(name, args, kwargs):
         raise RuntimeError("this context only collects the suite; it grades no submission")
 
@@ -63,7 +64,8 @@ def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Work
         assignment=bundle.slug, task_points=bundle.task_points, reference=bundle.reference,
         seed_material=seed_material,
         call=(lambda name, args, kwargs: worker.invoke(name, args, kwargs)) if worker else no_worker,
-        tolerances=bundle.tolerances, last_mutated=(lambda: worker.last_mutated) if worker else None)
+        tolerances=bundle.tolerances, last_mutated=(lambda: worker.last_mutated) if worker else None,
+        last_warnings=(lambda: worker.last_warnings) if worker else None, observe=observe)
 
 
 def open_suite_session(bundle: AssignmentBundle, *, direct: bool = True) -> SuiteSession:
@@ -135,12 +137,13 @@ def _at_stage(stage: str):
 
 def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret: str,
                      launcher=None, temp_root: Path | None = None,
-                     suite: SuiteSession | None = None) -> SubmissionRecord:
+                     suite: SuiteSession | None = None, observe=None) -> SubmissionRecord:
     """Grade one file. Never raises for anything the student did; an unreadable file is graded
     as an empty submission (every test "missing") with the reason in ``problems``. What fails
     for other reasons raises (``grade_contained`` turns it into a ``grader_error`` record).
 
-    suite: a session of the bundle's suite (default: this process's ``suite_session_for(bundle)``)."""
+    suite: a session of the bundle's suite (default: this process's ``suite_session_for(bundle)``).
+    observe: told of every call the suite makes (``SuiteContext.observe``)."""
     path = Path(submission.path)
     problems: list[str] = []
     status = "graded"
@@ -172,7 +175,7 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
         problems.extend(_setup_problems(worker))
         with _at_stage("running the hidden tests on"):
             faults.inject("suite", submission.student)
-            context = _suite_context(bundle, seed_material=seed_material, worker=worker)
+            context = _suite_context(bundle, seed_material=seed_material, worker=worker, observe=observe)
             results, suite_problems = (suite or suite_session_for(bundle)).run(context)
     finally:
         worker.close()

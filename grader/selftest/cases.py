@@ -6,8 +6,11 @@ tasks its header names, with the feedback words it names; (4) each alternative i
 ``selftest/alternatives/``: full marks; (5) the generic fakes of ``grader.selftest.fakes``
 (every graded function returning zeros, ones, its input, or raising ValueError): zero on every
 test; (6) the contract fakes (right values as float32; right result, then the arguments changed
-in place): each graded function loses points with a feedback naming the broken part of its
-contract, unless its suite opts it out (``grader.suite.contract``).
+in place; right values after a warning): each graded function loses points with a feedback
+naming the broken part of its contract, unless its suite opts it out (``grader.suite.contract``).
+Grading the reference also records what the suite passes to each function: every edge of a
+domain its docstring documents must be reached by a test marked domain_edge
+(``grader.suite.edges``).
 
 A mutant or alternative file holds only the functions it replaces; it is appended to the
 reference solution's code, so its defs win. Header:
@@ -33,6 +36,7 @@ from grader.grading.submission import grade_submission, suite_session_for
 from grader.records import SubmissionRecord
 from grader.selftest.fakes import CONTRACT_FAKES, FAKE_KINDS, fake_module
 from grader.suite.contract import SuiteContracts, collect_contracts
+from grader.suite.edges import EdgeRecorder, edge_gaps
 
 class CatalogueError(UserError):
     """A mutant or alternative file whose header does not say what it is."""
@@ -109,16 +113,22 @@ def solution_module(source_notebook: Path, functions: list[str]) -> str:
     return "\n\n".join(chunk.source for chunk in extracted.chunks) + "\n"
 
 
-def judge(case: SelfTestCase, record: SubmissionRecord, contracts: SuiteContracts | None = None) -> tuple[str, ...]:
-    """Reasons the record is not what the case expects (empty when it is)."""
+def judge(case: SelfTestCase, record: SubmissionRecord, contracts: SuiteContracts | None = None,
+          edges: EdgeRecorder | None = None) -> tuple[str, ...]:
+    """Reasons the record is not what the case expects (empty when it is); for the reference,
+    also each documented domain edge its domain-edge tests never passed (``edges``)."""
     lost = {t.task for t in record.tests if t.score < t.max_score - 1e-9}
     if case.name.startswith("contract:"):
         return _judge_contract(case, record, contracts or SuiteContracts({}, {}))
     if case.name in ("reference",) or case.name.startswith("alternative:"):
+        reasons: tuple[str, ...] = ()
         if record.score < record.max_score - 1e-9:
             failing = [f"{t.name}: {t.output}" for t in record.tests if t.status != "passed"]
-            return (f"expected full marks, got {record.score:g}/{record.max_score:g}", *failing[:5])
-        return ()
+            reasons = (f"expected full marks, got {record.score:g}/{record.max_score:g}", *failing[:5])
+        if edges is not None:
+            tasks = list(dict.fromkeys(t.task for t in record.tests))
+            reasons += tuple(edge_gaps(edges, tasks, (contracts or SuiteContracts({}, {})).opted_out))
+        return reasons
     if case.name == "release":
         return () if record.score == 0 else (f"expected 0 points, got {record.score:g}",)
     if case.name.startswith("fake:"):
@@ -169,10 +179,11 @@ def run_case(case: SelfTestCase, *, bundle: AssignmentBundle, source_notebook: P
             path = Path(tmp) / f"{case.path.stem}.py"
             path.write_text(solution_module(source_notebook, list(bundle.task_points))
                             + "\n\n# ---- self-test override ----\n" + case.path.read_text())
+        edges = EdgeRecorder(bundle.reference) if case.name == "reference" else None
         record = grade_submission(Submission(case.name.replace(":", "-"), bundle.slug, path), bundle, secret=secret,
-                                  suite=suite_session_for(bundle))
+                                  suite=suite_session_for(bundle), observe=edges.observe if edges else None)
     contracts = None
-    if case.name.startswith("contract:"):
+    if case.name.startswith("contract:") or case.name == "reference":
         contracts = collect_contracts(bundle.suite_dir, bundle.slug, tuple(bundle.task_points))
-    reasons = judge(case, record, contracts)
+    reasons = judge(case, record, contracts, edges)
     return SelfTestOutcome(case=case, record=record, ok=not reasons, reasons=reasons)

@@ -17,7 +17,8 @@ same as the student's stub), by a fake of one ``kind``:
 and contract fakes, right but for one part of the contract (``grader.suite.contract``):
 
 - ``float32``: the reference's output with every float64 array cast to float32;
-- ``mutates``: the reference's output, after changing every array in the arguments in place.
+- ``mutates``: the reference's output, after changing every array in the arguments in place;
+- ``warns``: the reference's output, after ``np.exp(1000.0)`` overflows (a RuntimeWarning).
 
 The fakes compute the output's structure with the reference, kept in a namespace of its own
 (the fake ``mlp_forward`` must not leak into the reference ``sgd_epoch``); whatever the
@@ -34,6 +35,8 @@ CONTRACT_FAKES: dict[str, tuple[str, str, str]] = {
     "float32": ("dtype", "every graded function returns the right values as float32 arrays", "float32"),
     "mutates": ("purity", "every graded function returns the right result, then changes its array arguments "
                           "in place (inside lists, dicts and objects too)", "changed its input"),
+    "warns": ("warnings", "every graded function returns the right result after an exp that overflows "
+                          "(a RuntimeWarning, as an unstable formula gives)", "emitted a warning"),
 }
 """Fakes that break one part of the contract (``grader.suite.contract``) and nothing else:
 kind -> (contract part, description, the feedback words every function's tests must show)."""
@@ -122,6 +125,9 @@ def _nnf_fake(name, kind, args, kwargs):
         output = _NNF_REFERENCE[name](*_nnf_copy.deepcopy(args), **_nnf_copy.deepcopy(kwargs))
         _nnf_change((list(args), kwargs))
         return output
+    if kind == "warns":
+        _nnf_np.exp(_nnf_np.array([1000.0]))  # overflows to inf, with numpy's RuntimeWarning
+        return _NNF_REFERENCE[name](*args, **kwargs)
     if kind == "raises":
         raise ValueError("invalid input")
     inputs = list(_nnf_leaves((list(args), kwargs)))

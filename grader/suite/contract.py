@@ -1,6 +1,6 @@
 """The contract-coverage rule: every graded function's hidden tests cover its whole contract.
 
-Three parts of the contract, for every graded function of every assignment in course.toml:
+Four parts of the contract, for every graded function of every assignment in course.toml:
 
 - ``dtype``: float64 in gives float64 out. Every ``expect`` enforces it (a float32 output
   that is right to float32 precision still fails), and the self-test's ``contract:float32``
@@ -10,10 +10,18 @@ Three parts of the contract, for every graded function of every assignment in co
   lists, tuples, dicts, objects' attributes; the worker compares them before and after each
   call). The self-test's ``contract:mutates`` fake (the right result, then every array in the
   arguments changed in place) must lose points on the function with "changed its input".
+- ``warnings``: no warning on valid input (an overflow in exp, a division by zero, an invalid
+  value: what an unstable formula emits even when its result comes out right). The plugin
+  fails a test whose own function warned (the worker reports each call's warnings, under
+  NumPy's default error handling), and the self-test's ``contract:warns`` fake (the right
+  result after an exp that overflows) must lose points on the function with "emitted a warning".
 - ``domain_edge``: some test, marked ``@pytest.mark.contract("domain_edge")``, takes an
   argument to an edge of its documented domain or to degenerate but valid data (a batch or a
   sequence of one, sizes that do not divide evenly, ties, a zero or near-zero spread, the
-  boundaries a hyperparameter may take). Checked statically by ``coverage_gaps``.
+  boundaries a hyperparameter may take). Checked statically by ``coverage_gaps``; and, for
+  every domain a docstring states, from the calls themselves: the self-test's reference case
+  records what the domain-edge tests pass and names each documented edge none reaches
+  (``grader.suite.edges``; one argument opted out as ``"domain_edge:<arg>"``).
 
 Opt-out, for the rare function where a part cannot apply: a module-level dict in any test
 module of the suite, with the reason the part cannot apply (shown when the rule is checked):
@@ -34,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CONTRACT_KINDS = ("dtype", "purity", "domain_edge")
+CONTRACT_KINDS = ("dtype", "purity", "warnings", "domain_edge")
 STATIC_KINDS = ("domain_edge",)
 """Checked from the markers; the others are checked by the self-test's contract fakes."""
 
@@ -51,7 +59,9 @@ class SuiteContracts:
     """The suite's collection problems (a suite that does not collect covers nothing)."""
 
     def opted_out(self, task: str, kind: str) -> bool:
-        return kind in self.opt_outs.get(task, {})
+        """``domain_edge:p`` (one argument's edges) is opted out by ``domain_edge`` too."""
+        opted = self.opt_outs.get(task, {})
+        return kind in opted or (kind.startswith("domain_edge:") and "domain_edge" in opted)
 
 
 def coverage_gaps(contracts: SuiteContracts, tasks: list[str]) -> list[str]:
@@ -69,7 +79,7 @@ def coverage_gaps(contracts: SuiteContracts, tasks: list[str]) -> list[str]:
         if task not in tasks:
             gaps.append(f"CONTRACT_OPT_OUT names {task!r}, which is not a graded function of this assignment")
         for kind, reason in kinds.items():
-            if kind not in CONTRACT_KINDS:
+            if kind not in CONTRACT_KINDS and not kind.startswith("domain_edge:"):
                 gaps.append(f"CONTRACT_OPT_OUT[{task!r}]: unknown contract kind {kind!r}")
             if not reason.strip():
                 gaps.append(f"CONTRACT_OPT_OUT[{task!r}][{kind!r}] gives no reason")

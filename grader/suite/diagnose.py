@@ -102,6 +102,22 @@ def _where_wrong(bad: np.ndarray) -> str:
             f"the rest of that axis is right")
 
 
+def _region_holding(bad: np.ndarray, regions: Mapping[str, np.ndarray] | None) -> str:
+    """The first of the test's named regions (boolean masks of the output) that holds every wrong
+    entry, when it is a proper part of the output: "the true class of each row", "windows with
+    ties", "the forget gate's columns". Empty when none does (a region of another shape is skipped)."""
+    if not bad.any():
+        return ""
+    for description, mask in (regions or {}).items():
+        try:
+            mask = np.broadcast_to(np.asarray(mask, dtype=bool), bad.shape)
+        except ValueError:
+            continue
+        if not mask.all() and not (bad & ~mask).any():
+            return f"; every wrong entry lies in {description} (every other entry is right)"
+    return ""
+
+
 def _constant_factor(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> float | None:
     """The scalar c with got == c * expected entry by entry (c not 1), if one explains them all.
 
@@ -169,11 +185,15 @@ def diagnose(
     name: str = "output",
     tolerance: Tolerance = Tolerance(),
     variants: Mapping[str, np.ndarray] | None = None,
+    regions: Mapping[str, np.ndarray] | None = None,
 ) -> Verdict:
     """Compare ``got`` with ``expected`` and explain the difference.
 
     variants: known wrong answers, {description of the mistake: that mistake's output}; a
     match names the mistake (e.g. "used batch statistics in eval mode").
+    regions: named parts of the output, {description: boolean mask broadcastable to its shape};
+    when no mistake is named, the first region that holds every wrong entry is named ("every
+    wrong entry lies in the true class of each row"), else the axis or border they lie on.
     """
     expected = np.asarray(expected)
     converted = _as_numeric_array(got)
@@ -233,5 +253,5 @@ def diagnose(
     if expected.ndim == 0:
         return Verdict(False, f"{name}: wrong value: got {_number(got)}, expected {_number(expected)}{dtype_note}")
     bad = ~np.isclose(got, expected, rtol=tolerance.rtol, atol=tolerance.atol)
-    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}"
-                          f"{_where_wrong(bad)}")
+    where = _region_holding(bad, regions) or _where_wrong(bad)
+    return Verdict(False, f"{name}: wrong values: {_worst_entry(got, expected, tolerance)}{dtype_note}{where}")

@@ -6,7 +6,8 @@ fixtures:
     student   calls the student's functions in the sandboxed worker: student.linear_forward(x, w, b)
     ref       the reference functions of the assignment: ref.linear_forward(x, w, b)
     rng       a numpy Generator seeded per (course secret, student, assignment, test)
-    expect    expect(got, expected, name="dx", kind="gradients", variants={...}) -> raises GradeFailure
+    expect    expect(got, expected, name="dx", kind="gradients", variants={...}, regions={...})
+              -> raises GradeFailure (regions: named boolean masks of the output, see diagnose)
 
 and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
 ``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
@@ -28,6 +29,7 @@ import pytest
 from grader.suite.diagnose import diagnose
 from grader.tolerance import Tolerance
 from grader.records import TestResult
+from grader.suite.dependencies import builds_on, note_failing_dependencies
 from grader.suite.outcome import classify_exception
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -60,6 +62,11 @@ class SuiteContext:
     """Tolerance per kind of quantity (values, gradients, losses, ...); "values" is the default."""
     last_mutated: Callable[[], list[str]] | None = None
     """After a call: the arguments it changed in place (the worker compares them before and after)."""
+    last_warnings: Callable[[], list[str]] | None = None
+    """After a call: the warnings it emitted, one line each (deprecation warnings left out)."""
+    observe: Callable[[str, frozenset, str, tuple, dict], None] | None = None
+    """Told of every call: observe(the test's task, its contract kinds, function, args, kwargs)
+    (the self-test checks with it that domain-edge tests reach every documented edge)."""
 
 
 def task_marker(assignment: str, function: str) -> str:
@@ -100,9 +107,10 @@ class ReferenceNamespace:
 
 def make_expect(tolerances: Mapping[str, Tolerance]):
     def expect(got, expected, *, name: str = "output", kind: str = "values",
-               variants: Mapping[str, np.ndarray] | None = None) -> None:
+               variants: Mapping[str, np.ndarray] | None = None,
+               regions: Mapping[str, np.ndarray] | None = None) -> None:
         tolerance = tolerances.get(kind) or tolerances.get("values") or Tolerance()
-        verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants)
+        verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants, regions=regions)
         if not verdict.ok:
             raise GradeFailure(verdict.message, verdict.mistake)
 
@@ -136,6 +144,8 @@ class SuitePlugin:
         self.problems: list[str] = []
         self._markers = {task_marker(context.assignment, f): f for f in context.task_points}
         self._mutations: list[tuple[str, list[str]]] = []  # (function, arguments) seen in this test
+        self._warnings: list[tuple[str, list[str]]] = []  # (function, warnings) seen in this test
+        self._running: tuple[str, frozenset] = ("", frozenset())  # the running test's task and contract kinds
         self.contracts: dict[str, set[str]] = {}  # task -> contract("...") kinds of its tests
         self.opt_outs: dict[str, dict[str, str]] = {}  # task -> kind -> why it cannot apply (CONTRACT_OPT_OUT)
 
@@ -145,10 +155,15 @@ class SuitePlugin:
         return self._markers
 
     def _call(self, name: str, args: tuple, kwargs: dict):
+        if self.context.observe is not None:
+            self.context.observe(*self._running, name, args, kwargs)
         result = self.context.call(name, args, kwargs)
         mutated = self.context.last_mutated() if self.context.last_mutated else []
         if mutated:
             self._mutations.append((name, mutated))
+        warned = self.context.last_warnings() if self.context.last_warnings else []
+        if warned:
+            self._warnings.append((name, warned))
         return result
 
     # fixtures -----------------------------------------------------------------------------
@@ -254,6 +269,8 @@ class SuitePlugin:
             status, message = "grader_error", "the hidden test was skipped"
         elif error is None and self._mutated(task):
             status, message, diagnosis = "failed", self._mutated(task), "changed its input in place"
+        elif error is None and self._warned(task):
+            status, message, diagnosis = "failed", self._warned(task), "warned on valid input"
         elif error is None:
             status, message = "passed", "passed"
         elif when == "setup":
@@ -261,6 +278,8 @@ class SuitePlugin:
         else:
             status, message = classify_exception(error, GradeFailure)
             diagnosis = error.mistake if isinstance(error, GradeFailure) else ""
+            if status == "failed" and self._own_warnings(task):
+                message += f" ({task} also warned: {self._own_warnings(task)[0]})"
         score = max_score if status == "passed" else 0.0
         self.results[item.nodeid] = TestResult(
             name=name, task=task, score=score, max_score=max_score, status=status,
@@ -274,11 +293,29 @@ class SuitePlugin:
         return (f"{task} changed its input ({', '.join(labels)}) in place: the values are right, but a "
                 f"function must not modify its arguments (work on a copy, or build a new array)")
 
+    def _own_warnings(self, task: str) -> list[str]:
+        return list(dict.fromkeys(line for name, lines in self._warnings if name == task for line in lines))
+
+    def _warned(self, task: str) -> str:
+        """The contract "no warnings on valid input", for calls of the test's own function."""
+        lines = self._own_warnings(task)
+        if not lines:
+            return ""
+        more = f" and {len(lines) - 1} more" if len(lines) > 1 else ""
+        return (f"{task} emitted a warning on valid input: {lines[0]}{more}. The values are right, but a function "
+                f"must not warn anywhere in its documented domain: an overflow or a 0/0 that happens to give the "
+                f"right value here is a numerically unstable formula (rewrite it so that no step overflows)")
+
     def pytest_runtest_setup(self, item):
         self._mutations = []
+        self._warnings = []
+        task = self._meta[item.nodeid][0] if item.nodeid in self._meta else ""
+        self._running = (task, frozenset(str(k) for m in item.iter_markers("contract") for k in m.args))
 
     def ordered_results(self) -> list[TestResult]:
         """Results grouped by task in course.toml order, each task's tests in suite order."""
         rank = {task: i for i, task in enumerate(self.context.task_points)}
         results = [self.results[n] for n in self.order if n in self.results]
+        # A failure downstream of a graded function that fails its own tests says so.
+        results = note_failing_dependencies(results, builds_on(self.context.reference))
         return sorted(results, key=lambda r: rank.get(r.task, len(rank)))

@@ -138,6 +138,9 @@ class Worker:
         self.last_output: CallOutput | None = None
         self.last_mutated: list[str] = []
         """Arguments the last call changed in place (its array arguments, compared before and after)."""
+        self.last_warnings: list[str] = []
+        """Warnings the last call emitted, one line each (``RuntimeWarning: overflow encountered in
+        exp (cell 4, line 3)``): the first few distinct ones, deprecation warnings left out."""
         self._skipped: dict[int, ChunkOutcome] = {}
         self._reduced: dict[int, tuple[str, str]] = {}  # cell index -> (definitions only, why)
         self._generation = 0
@@ -279,6 +282,7 @@ class Worker:
         grader's mistake) before anything is sent."""
         self.last_output = None
         self.last_mutated = []
+        self.last_warnings = []
         data = pack({"op": "call", "name": name}, {"args": tuple(args), "kwargs": dict(kwargs or {})},
                     limits=self.protocol_limits, check_handle=self._check_handle)
         self.start()
@@ -288,6 +292,7 @@ class Worker:
         self.last_output = CallOutput(**output)
         mutated = message.get("mutated")
         self.last_mutated = [str(m)[:60] for m in mutated[:20]] if isinstance(mutated, list) else []
+        self.last_warnings = _warning_lines(message.get("warnings"))
         error = _error_fields(message.get("error"))
         if status == "ok" and "result" in values:
             return values["result"]
@@ -342,6 +347,23 @@ class Worker:
         except ProtocolError as error:
             self._owned.kill()
             raise InvalidResult(str(error)) from None
+
+
+def _warning_lines(warnings) -> list[str]:
+    """One line per warning the worker reported (validated: the worker runs the student's code)."""
+    if not isinstance(warnings, list):
+        return []
+    lines = []
+    for warning in warnings[:5]:
+        if type(warning) is not dict:
+            continue
+        fields = _error_fields({"type": warning.get("category"), **warning})
+        text = f"{fields['type_name'] or 'Warning'}: {fields['message'][:300]}"
+        if fields["cell"] is not None and fields["line"] is not None:
+            where = fields["where"] or f"cell {fields['cell'] + 1}"
+            text += f" ({where}, line {fields['line']})"
+        lines.append(text)
+    return lines
 
 
 def _label(chunk: CodeChunk) -> str:

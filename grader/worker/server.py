@@ -9,9 +9,15 @@ never on stdout, so nothing the student prints can corrupt them:
           -> {event: "chunk", phase: "start", index} and {... phase: "done", error, stdout,
              stderr} per chunk, then {event: "ready"}
     call  {name} + values {args, kwargs} -> {status: ok | raised | missing | unencodable,
-          error, stdout, stderr} + values {result}
+          error, stdout, stderr, mutated, warnings} + values {result}
     release {ids} -> {status: ok}
     a request the worker cannot decode (e.g. a released handle) -> {status: bad_request, error}
+
+A call runs with NumPy's default floating-point error handling (overflow, division by zero
+and invalid values warn) whatever the submission set at module level, and reports the warnings
+it emitted (``warnings``: category, message, cell and line, the first few distinct ones): "no
+warnings on valid input" is part of a graded function's contract. Deprecation warnings are left
+out: they depend on the library versions, not on the student's numerics.
 
 This file runs as a copy shipped next to ``protocol.py`` and imports only the standard
 library and NumPy: nothing from ``grader`` or ``reference``.
@@ -37,6 +43,8 @@ import warnings
 from pathlib import Path
 
 _MESSAGE_CHARS = 2000
+_MAX_WARNINGS = 5
+_VERSION_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
 
 
 _protocol = None
@@ -107,6 +115,33 @@ def error_summary(error: BaseException, labels: dict[str, int]) -> dict:
             summary["cell"], summary["line"] = labels[frame.f_code.co_filename], line
             summary["where"] = frame.f_code.co_filename.strip("<>")
     return summary
+
+
+def warning_summary(message, category, filename, lineno, labels: dict[str, int]) -> dict | None:
+    """{category, message, cell, line} of a warning (cell and line when it points into the
+    submission's own cells); None for the deprecation family, which says nothing about the
+    student's numerics."""
+    try:
+        if isinstance(category, type) and issubclass(category, _VERSION_WARNINGS):
+            return None
+    except Exception:  # noqa: BLE001 - a student's category class may misbehave
+        pass
+    cell = labels.get(filename) if isinstance(filename, str) else None
+    return {"category": _text(lambda: category.__name__, "Warning")[:100],
+            "message": _text(lambda: message, "<unprintable message>")[:300],
+            "cell": cell, "line": lineno if cell is not None and type(lineno) is int else None,
+            "where": filename.strip("<>") if cell is not None else None}
+
+
+def _with_default_errstate(function, args, kwargs):
+    """function(*args, **kwargs) under NumPy's default floating-point error handling: a
+    submission's module-level ``np.seterr(all="ignore")`` does not hide an overflow (an
+    ``np.errstate`` inside the function, deliberate handling of a known case, still does)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return function(*args, **kwargs)
+    with numpy.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+        return function(*args, **kwargs)
 
 
 def _array_arguments(args, kwargs, *, copy: bool) -> dict:
@@ -202,15 +237,26 @@ class Server:
             raise self.p.ProtocolError(f"no stored object with handle {key} (released, or from an earlier worker)")
         return self.handles[key]
 
-    def run_captured(self, action):
-        """(result, error, stdout, stderr) of ``action()``; warnings print to the captured stderr."""
+    def run_captured(self, action, caught: list | None = None):
+        """(result, error, stdout, stderr) of ``action()``; warnings print to the captured stderr,
+        and each distinct one (as ``warning_summary`` gives it) is appended to ``caught``."""
         out, err = CappedText(self.output_chars), CappedText(self.output_chars)
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         result = error = None
+        show = warnings.showwarning
+
+        def shown(message, category, filename, lineno, file=None, line=None):
+            if caught is not None and len(caught) < _MAX_WARNINGS:
+                summary = warning_summary(message, category, filename, lineno, self.labels)
+                if summary is not None and summary not in caught:
+                    caught.append(summary)
+            show(message, category, filename, lineno, file, line)
+
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("default")
+                warnings.simplefilter("default")  # once per place and message, as Python's default
+                warnings.showwarning = shown
                 result = action()
         except BaseException as caught:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the student's
             error = caught
@@ -252,13 +298,16 @@ class Server:
             return
         args, kwargs = values.get("args", ()), values.get("kwargs", {})
         before = _array_arguments(args, kwargs, copy=True)
-        result, error, out, err = self.run_captured(lambda: function(*args, **kwargs))
+        caught: list = []
+        result, error, out, err = self.run_captured(lambda: _with_default_errstate(function, args, kwargs), caught)
         if error is not None:
-            self.send({"status": "raised", "error": error_summary(error, self.labels), "stdout": out, "stderr": err})
+            self.send({"status": "raised", "error": error_summary(error, self.labels), "stdout": out, "stderr": err,
+                       "warnings": caught})
         else:
             after = _array_arguments(args, kwargs, copy=False)
             mutated = [label for label, old in before.items() if not _same(old, after.get(label))]
-            self.send({"status": "ok", "stdout": out, "stderr": err, "mutated": mutated}, {"result": result})
+            self.send({"status": "ok", "stdout": out, "stderr": err, "mutated": mutated, "warnings": caught},
+                      {"result": result})
 
     def serve(self) -> int:
         while True:

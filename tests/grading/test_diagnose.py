@@ -209,3 +209,40 @@ def test_no_location_is_claimed_when_errors_are_spread(rng):
     assert "lies at" not in message and "border" not in message
     everything = diagnose(expected + 1.0, expected).message
     assert "lies at" not in everything and "border" not in everything
+
+
+def test_border_is_not_claimed_when_one_interior_pixel_is_wrong_too(rng):
+    expected = rng.standard_normal((2, 3, 5, 5))
+    got = expected.copy()
+    got[:, :, 0, :] += 1.0
+    got[1, 2, 2, 2] += 1e-3  # one interior pixel, just outside the tolerance
+    assert "border" not in diagnose(got, expected).message
+
+
+def test_a_named_region_that_holds_every_wrong_entry_is_named(rng):
+    logits_grad = rng.standard_normal((5, 4))
+    labels = np.array([0, 3, 1, 1, 2])
+    true_class = np.arange(4) == labels[:, None]
+    got = logits_grad + 0.5 * true_class  # the one-hot part wrong, every other entry right
+    regions = {"the entries of all-positive columns": np.zeros((1, 4), dtype=bool),
+               "the true class of each row": true_class}
+    message = diagnose(got, logits_grad, regions=regions).message
+    assert message.endswith("; every wrong entry lies in the true class of each row (every other entry is right)")
+
+
+def test_a_region_is_not_claimed_when_one_wrong_entry_lies_outside_it(rng):
+    expected = rng.standard_normal((5, 4))
+    labels = np.array([0, 3, 1, 1, 2])
+    true_class = np.arange(4) == labels[:, None]
+    got = expected + 0.5 * true_class
+    got[0, 1] += 2e-6  # outside the region, just outside the tolerance
+    message = diagnose(got, expected, regions={"the true class of each row": true_class}).message
+    assert "true class" not in message
+
+
+def test_a_region_covering_everything_or_of_another_shape_claims_nothing(rng):
+    expected = rng.standard_normal((3, 4))
+    got = expected + 1.0
+    regions = {"everything": np.ones((3, 4), dtype=bool), "a wrong shape": np.zeros((5, 5), dtype=bool)}
+    message = diagnose(got, expected, regions=regions).message
+    assert "lies in" not in message

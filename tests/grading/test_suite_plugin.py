@@ -101,3 +101,65 @@ def test_an_input_changed_in_place_is_a_named_mistake(suite):
     context = dataclasses.replace(context, last_mutated=lambda: ["x"])
     results, _ = run_suite(suite, context)
     assert {(r.status, r.diagnosis) for r in results} == {("failed", "changed its input in place")}
+
+
+def test_a_warning_on_valid_input_fails_the_test_that_called_the_function(suite):
+    """A right result with a warning loses the test, naming the warning; a wrong result keeps its
+    own diagnosis and mentions the warning too; a function that did not warn is not blamed."""
+    warned: list[str] = []
+
+    def double(x):
+        warned[:] = ["RuntimeWarning: overflow encountered in exp (cell 3, line 2)"]
+        return x + x
+
+    def negate(x):
+        warned[:] = []
+        return -x
+
+    context = dataclasses.replace(tiny_context({"double": double, "negate": negate}), last_warnings=lambda: warned)
+    results, _ = run_suite(suite, context)
+    assert [(r.task, r.status, r.diagnosis) for r in results] == [
+        ("double", "failed", "warned on valid input"), ("double", "failed", "warned on valid input"),
+        ("negate", "passed", ""), ("negate", "passed", "")]
+    assert "double emitted a warning on valid input: RuntimeWarning: overflow encountered in exp (cell 3, " \
+           "line 2)" in results[0].output
+
+    def wrong_double(x):
+        warned[:] = ["RuntimeWarning: invalid value encountered in divide"]
+        return -2 * x
+
+    context = dataclasses.replace(tiny_context({"double": wrong_double, "negate": negate}),
+                                  last_warnings=lambda: warned)
+    results, _ = run_suite(suite, context)
+    assert results[0].diagnosis == "wrong sign everywhere"
+    assert results[0].output.endswith("(double also warned: RuntimeWarning: invalid value encountered in divide)")
+
+
+def test_a_failure_downstream_of_a_failing_function_names_it():
+    """The note names the graded function the reference builds on only when that function failed
+    a test of its own here; a passing one, or a test that passed, gets no note."""
+    from grader.records import TestResult
+    from grader.suite.dependencies import note_failing_dependencies
+
+    def result(task, status):
+        return TestResult(name=task, task=task, score=0.0 if status != "passed" else 1.0, max_score=1.0,
+                          status=status, output="out: wrong values", visibility="visible")
+
+    uses = {"outer": ("inner", "helper")}
+    noted = note_failing_dependencies([result("inner", "failed"), result("helper", "passed"),
+                                       result("outer", "failed"), result("outer", "passed")], uses)
+    assert noted[2].output == ("out: wrong values (note: inner, which this function builds on, fails some of its "
+                               "own tests: if yours calls it, fix that first)")
+    assert [r.output for r in noted[:2] + noted[3:]] == ["out: wrong values"] * 3
+    clean = note_failing_dependencies([result("inner", "passed"), result("outer", "failed")], uses)
+    assert clean[1].output == "out: wrong values"
+
+
+def test_builds_on_reads_the_graded_calls_of_each_reference_body():
+    from grader.suite.dependencies import builds_on
+
+    found = builds_on({"multihead_attention_forward": "reference.attention:multihead_attention_forward",
+                       "attention_forward": "reference.attention:attention_forward",
+                       "causal_mask": "reference.attention:causal_mask"})
+    assert found == {"multihead_attention_forward": ("attention_forward",), "attention_forward": (),
+                     "causal_mask": ()}

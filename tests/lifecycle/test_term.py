@@ -67,7 +67,8 @@ def test_new_then_build_and_selftest_pass_at_once(course_copy):
     assert build.returncode == 0, build.stderr
     outcomes = selftest(assignments=[SLUG], config=course_copy / "course.toml", jobs=1)
     assert [o.case.name.split(":")[0] for o in outcomes] == ["reference", "release", "mutant", "alternative",
-                                                             "fake", "fake", "fake", "fake", "contract", "contract"]
+                                                             "fake", "fake", "fake", "fake", "contract", "contract",
+                                                             "contract"]
     assert all(o.ok for o in outcomes), [o.reasons for o in outcomes]
     again = run("new", f"{NEXT:02d}_other", cwd=course_copy)
     assert again.returncode == 2 and f"already used by {SLUG}" in again.stderr

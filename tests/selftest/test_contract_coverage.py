@@ -29,7 +29,7 @@ def test_an_opt_out_needs_a_known_task_a_known_kind_and_a_reason():
     contracts = SuiteContracts({"f": frozenset({"domain_edge", "dtpye"})},
                                {"f": {"purity": " "}, "h": {"dtype": "no floats"}, "g": {"domain_edge": "why"}})
     gaps = coverage_gaps(contracts, ["f", "g"])
-    assert "f: unknown contract kind 'dtpye' (known: dtype, purity, domain_edge)" in gaps
+    assert "f: unknown contract kind 'dtpye' (known: dtype, purity, warnings, domain_edge)" in gaps
     assert "CONTRACT_OPT_OUT['f']['purity'] gives no reason" in gaps
     assert "CONTRACT_OPT_OUT names 'h', which is not a graded function of this assignment" in gaps
     assert not any(gap.startswith("g:") for gap in gaps)  # opted out of its edge test, with a reason

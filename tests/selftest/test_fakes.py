@@ -129,3 +129,34 @@ def test_a_contract_fake_needs_each_task_to_lose_points_saying_why_unless_opted_
     assert len(reasons) == 1 and reasons[0].startswith("g: no test catches a break of its dtype contract")
     opted_out = SuiteContracts({}, {"g": {"dtype": "returns an int"}})
     assert judge(case, record(caught, result("g", 1.0)), opted_out) == ()
+
+
+def test_the_warning_fake_returns_the_right_result_after_a_real_overflow():
+    import warnings
+
+    x, w = np.arange(6.0).reshape(2, 3), np.ones((3, 2))
+    real = {}
+    exec(REFERENCE, real)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out, _ = load("warns")["layer_forward"](x, w, scale=2.0)
+    assert np.array_equal(out, real["layer_forward"](x, w, scale=2.0)[0])
+    assert [str(w.message) for w in caught] == ["overflow encountered in exp"]
+
+
+def test_the_reference_is_judged_by_the_documented_edges_its_domain_edge_tests_reached():
+    from grader.suite.edges import EdgeRecorder
+
+    recorder = EdgeRecorder({"dropout_forward": "reference.layers:dropout_forward"})
+    reference = SelfTestCase("reference", "the reference solution")
+    full = record(TestResult(name="dropout_forward: a test", task="dropout_forward", score=1.0, max_score=1.0,
+                             status="passed", output="passed"))
+    x = np.ones((2, 2))
+    recorder.observe("dropout_forward", frozenset({"domain_edge"}), "dropout_forward", (x, 0.0), {"rng": None})
+    recorder.observe("dropout_forward", frozenset(), "dropout_forward", (x, 0.95), {"rng": None})  # not an edge test
+    reasons = judge(reference, full, SuiteContracts({}, {}), recorder)
+    assert reasons == ("dropout_forward: the docstring allows p: drop probability, a float in [0, 1) (ValueError "
+                       "otherwise); no test marked contract('domain_edge') passes p within a tenth of the range "
+                       "from 1 (its excluded high end)",)
+    recorder.observe("dropout_forward", frozenset({"domain_edge"}), "dropout_forward", (x, 0.95), {"rng": None})
+    assert judge(reference, full, SuiteContracts({}, {}), recorder) == ()

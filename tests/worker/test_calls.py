@@ -49,6 +49,18 @@ def chatty(n):
 def overflowing():
     return np.exp(np.array([1000.0]))
 
+def quiet_overflow():
+    with np.errstate(over="ignore"):
+        return np.exp(np.array([1000.0]))
+
+def deprecated():
+    import warnings
+    warnings.warn("old API", DeprecationWarning)
+    warnings.warn("the mean of nothing", RuntimeWarning)
+    return 1.0
+
+np.seterr(all="ignore")  # a submission's module-level silence does not reach its calls
+
 def exits(how):
     if how == "sys.exit":
         sys.exit(4)
@@ -178,6 +190,20 @@ def test_output_is_captured_and_capped(worker):
 def test_warnings_are_captured_not_fatal(worker):
     assert worker.call("overflowing").tolist() == [np.inf]
     assert "RuntimeWarning: overflow" in worker.last_output.stderr
+
+
+def test_each_call_reports_its_warnings_under_numpys_default_error_handling(worker):
+    worker.call("overflowing")
+    assert len(worker.last_warnings) == 1
+    assert worker.last_warnings[0].startswith("RuntimeWarning: overflow encountered in exp (cell ")
+    worker.call("overflowing")  # again: each call reports its own, not only the first call's
+    assert len(worker.last_warnings) == 1
+    worker.call("quiet_overflow")  # np.errstate inside the function is deliberate handling
+    assert worker.last_warnings == []
+    worker.call("scale", 2.0)
+    assert worker.last_warnings == []
+    worker.call("deprecated")  # deprecations depend on library versions: left out
+    assert [line.partition(" (")[0] for line in worker.last_warnings] == ["RuntimeWarning: the mean of nothing"]
 
 
 @pytest.mark.parametrize(("how", "type_name"), [

@@ -244,6 +244,9 @@ class Activation:
     hyperparameter, so that the slope at exactly 0, alpha rather than 1, shows)."""
     forward_mistakes: Callable = no_mistakes
     backward_mistakes: Callable = no_mistakes
+    edges: tuple[float, ...] = ()
+    """Values of the hyperparameter at the edges of its documented domain (beta > 0: a beta
+    near 0), each a test marked domain_edge."""
 
 
 ACTIVATIONS = [
@@ -259,7 +262,7 @@ ACTIVATIONS = [
     Activation("gelu_tanh", forward_mistakes=gelu_tanh_forward_mistakes,
                backward_mistakes=gelu_tanh_backward_mistakes),
     Activation("softplus", "beta", (0.5, 3.0), None, softplus_forward_mistakes,
-               softplus_backward_mistakes),
+               softplus_backward_mistakes, edges=(0.05,)),
     Activation("silu", forward_mistakes=silu_forward_mistakes, backward_mistakes=silu_backward_mistakes),
 ]
 
@@ -289,6 +292,10 @@ def at_kink(act):
 
 def hyper_settings(act):
     return [(f"{act.hyper}={v:g}", {act.hyper: v}) for v in act.settings]
+
+
+def hyper_edges(act):
+    return [(f"{act.hyper}={v:g}", {act.hyper: v}) for v in act.edges]
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -378,6 +385,15 @@ def test_forward_hyperparameter(student, pair, ref, rng, expect, act, setting):
     check_forward(student, pair, ref, expect, act, random_x(rng, (4, 5)), setting, f"out with {name}")
 
 
+@pytest.mark.parametrize("act,setting", cases("forward", hyper_edges))
+@pytest.mark.contract("domain_edge")
+def test_forward_hyperparameter_at_domain_edge(student, pair, ref, rng, expect, act, setting):
+    """out with the hyperparameter near an edge of its documented domain, for large |x| too"""
+    name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
+    x = np.concatenate([random_x(rng, (12,)), huge(rng).ravel()]).reshape(6, 6)
+    check_forward(student, pair, ref, expect, act, x, setting, f"out with {name}")
+
+
 @pytest.mark.weight(0.5)
 @pytest.mark.parametrize("act,setting", cases("forward", once))
 def test_forward_contract(student, pair, ref, rng, expect, act, setting):
@@ -413,3 +429,12 @@ def test_backward_hyperparameter(student, pair, ref, rng, expect, act, setting):
     """dx with a non-default hyperparameter, which must travel in the cache"""
     name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
     check_backward(student, pair, ref, rng, expect, act, random_x(rng, (4, 5)), setting, f"dx with {name}")
+
+
+@pytest.mark.parametrize("act,setting", cases("backward", hyper_edges))
+@pytest.mark.contract("domain_edge")
+def test_backward_hyperparameter_at_domain_edge(student, pair, ref, rng, expect, act, setting):
+    """dx with the hyperparameter near an edge of its documented domain, for large |x| too"""
+    name = ", ".join(f"{k}={v:g}" for k, v in setting.items())
+    x = np.concatenate([random_x(rng, (12,)), huge(rng).ravel()]).reshape(6, 6)
+    check_backward(student, pair, ref, rng, expect, act, x, setting, f"dx with {name}")

@@ -16,13 +16,13 @@ def loss_pair(result, name, grad_name):
     return returned(result, name, f"loss, {grad_name}")
 
 
-def score(expect, got, expected, output, grad_name, variants):
-    """Compare one output of a loss: the loss value or the gradient."""
+def score(expect, got, expected, output, grad_name, variants, regions=None):
+    """Compare one output of a loss: the loss value or the gradient (regions: named parts of it)."""
     index = OUTPUTS.index(output)
     name = "loss" if index == 0 else grad_name
     kind = "values" if index == 0 else "gradients"
     known = {k: v[index] for k, v in variants.items() if v[index] is not None}
-    expect(got[index], expected[index], name=name, kind=kind, variants=known)
+    expect(got[index], expected[index], name=name, kind=kind, variants=known, regions=regions if index else None)
 
 
 # -- mse --------------------------------------------------------------------------------------
@@ -85,7 +85,10 @@ def test_softmax_cross_entropy(student, ref, rng, expect, n, c, scale, output):
     logits = rng.standard_normal((n, c)) * scale
     y = rng.integers(0, c, size=n)
     got = loss_pair(student.softmax_cross_entropy(logits, y), "softmax_cross_entropy", "dlogits")
-    score(expect, got, ref.softmax_cross_entropy(logits, y), output, "dlogits", ce_variants(logits, y))
+    true_class = np.arange(c) == y[:, None]
+    regions = {"the true class of each row (the - onehot(y) part)": true_class,
+               "the other classes (the softmax part)": ~true_class}
+    score(expect, got, ref.softmax_cross_entropy(logits, y), output, "dlogits", ce_variants(logits, y), regions)
 
 
 @pytest.mark.task02_softmax_cross_entropy

@@ -123,3 +123,12 @@ def test_state(follow, check_state, ref, rng):
     w0, grads, hyper = rng.standard_normal(shape), gradients(rng, shape, 3), {"lr": 0.01, "amsgrad": True}
     state = follow("adam", ref.adam, w0, grads, hyper)
     check_state(state, ref.adam, w0, grads, hyper)
+
+
+@pytest.mark.parametrize("betas", [(0.0, 0.99), (0.9, 0.0)], ids=["beta1 0", "beta2 0"])
+@pytest.mark.contract("domain_edge")
+def test_betas_at_domain_edges(follow, ref, rng, betas):
+    """Eight steps with one beta at 0, the included end of [0, 1): m or v is the last gradient alone"""
+    shape = (2, 3)
+    follow("adam", ref.adam, rng.standard_normal(shape), gradients(rng, shape, 8), {"lr": 0.01, "betas": betas},
+           mistakes=mistakes("no_bias", "no_bias_m", "no_bias_v", "t_off", "t_frozen", "betas_swapped"))

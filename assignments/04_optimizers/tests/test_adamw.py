@@ -103,3 +103,12 @@ def test_state(follow, check_state, ref, rng):
     w0, grads, hyper = rng.standard_normal(shape), gradients(rng, shape, 3), {"lr": 0.01, "weight_decay": 0.1}
     state = follow("adamw", ref.adamw, w0, grads, hyper)
     check_state(state, ref.adamw, w0, grads, hyper)
+
+
+@pytest.mark.contract("domain_edge")
+def test_betas_at_domain_edges(follow, ref, rng):
+    """Eight steps with beta1 = 0, the included end of [0, 1) (m is the last gradient alone), and weight decay"""
+    shape = (4,)
+    follow("adamw", ref.adamw, rng.standard_normal(shape), gradients(rng, shape, 8),
+           {"lr": 0.01, "betas": (0.0, 0.95), "weight_decay": 0.1},
+           mistakes=mistakes("coupled", "decay_no_lr", "decay_after", "decay_sign", "no_bias"))

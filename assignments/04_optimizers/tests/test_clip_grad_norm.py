@@ -100,3 +100,18 @@ def test_zero_gradients(student, ref, rng, expect):
     expected, expected_norm = ref.clip_grad_norm(grads, 1.0)
     check_clipped(expect, clipped, expected, clipped_mistakes(grads, 1.0))
     expect(total_norm, expected_norm, name="total_norm of gradients above max_norm")
+
+
+@pytest.mark.contract("domain_edge")
+def test_max_norm_near_zero(student, ref, rng, expect):
+    """max_norm near 0, its excluded end, with gradients as small: the eps in max_norm / (norm + eps) shows"""
+    grads, max_norm = gradient_list(rng, [2e-5, 1e-5, 3e-5]), 1e-5
+    clipped, total_norm = call(student, grads, max_norm)
+    expected, expected_norm = ref.clip_grad_norm(grads, max_norm)
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    variants = clipped_mistakes(grads, max_norm)
+    for i, g in enumerate(grads):
+        variants[i]["scaled by max_norm / norm without the eps: the denominator is norm + eps (eps=1e-6)"] = (
+            g * max_norm / total)
+    check_clipped(expect, clipped, expected, variants)
+    expect(total_norm, expected_norm, name="total_norm")

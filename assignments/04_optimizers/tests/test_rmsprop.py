@@ -126,3 +126,13 @@ def test_state(follow, check_state, ref, rng):
     hyper = {"lr": 0.01, "momentum": 0.5, "centered": True}
     state = follow("rmsprop", ref.rmsprop, w0, grads, hyper)
     check_state(state, ref.rmsprop, w0, grads, hyper)
+
+
+@pytest.mark.parametrize("hyper", [{"lr": 0.01, "alpha": 0.0}, {"lr": 0.01, "alpha": 0.95, "momentum": 0.95}],
+                         ids=["alpha 0", "momentum 0.95"])
+@pytest.mark.contract("domain_edge")
+def test_hyperparameters_at_domain_edges(follow, ref, rng, hyper):
+    """Eight steps with alpha 0 (v is the last g^2: sign-like steps) or momentum 0.95 (next to its excluded 1)"""
+    shape = (5,)
+    follow("rmsprop", ref.rmsprop, rng.standard_normal(shape), gradients(rng, shape, 8), hyper,
+           mistakes=mistakes("alpha_swapped", "bias_corrected", "eps_inside", "momentum_raw", "momentum_ignored"))

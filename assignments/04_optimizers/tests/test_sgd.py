@@ -144,3 +144,16 @@ def test_state(follow, check_state, ref, rng):
         w, buf = ref.sgd(w, dw, buf, **hyper)
     check_state(state, ref.sgd, w0, grads, hyper, mistakes={"momentum_buffer": {
         "the velocity v = -lr b stored instead of PyTorch's buffer b": -hyper["lr"] * buf["momentum_buffer"]}})
+
+
+@pytest.mark.parametrize("hyper", [{"lr": 0.05, "momentum": 0.99, "dampening": 1.0},
+                                   {"lr": 0.01, "momentum": 0.99, "nesterov": True}],
+                         ids=["momentum 0.99, dampening 1", "nesterov, momentum 0.99"])
+@pytest.mark.contract("domain_edge")
+def test_hyperparameters_at_domain_edges(follow, ref, rng, hyper):
+    """Twelve steps with momentum 0.99 (next to its excluded 1) and dampening 1 (its included end:
+    after the first step the buffer only decays)"""
+    shape = (3, 2)
+    follow("sgd", ref.sgd, rng.standard_normal(shape), gradients(rng, shape, 12), hyper,
+           mistakes=mistakes("zero_init", "damp_swapped", "damp_ignored", "sign", "no_momentum", "velocity",
+                             "nesterov_buf", "nesterov_old", "nesterov_sign"))

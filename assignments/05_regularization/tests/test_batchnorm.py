@@ -303,3 +303,21 @@ def test_running_stats_default_momentum(student, ref, rng, expect):
            variants={what: path[0] for what, path in wrong.items()})
     expect(result[1], expected[1], name="new_var with the default momentum",
            variants={what: path[1] for what, path in wrong.items()})
+
+
+@pytest.mark.task05_batchnorm_running_stats
+@pytest.mark.contract("domain_edge")
+def test_running_stats_momentum_at_the_ends(student, ref, rng, expect):
+    """momentum 1 (the batch's statistics alone) and momentum 0 (the running ones, unchanged), the ends of [0, 1]"""
+    # Momentum 0 returns the running statistics, as a function returning its input does: the
+    # same test checks momentum 1, where the batch's statistics replace them.
+    x = rng.standard_normal((5, 3)) * 2.0 + 1.0
+    mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
+    for momentum in (1.0, 0.0):
+        result = returned(student.batchnorm_running_stats(x, mean, var, momentum=momentum),
+                          "batchnorm_running_stats", "new_mean, new_var")
+        expected = ref.batchnorm_running_stats(x, mean, var, momentum=momentum)
+        wrong = {what: rule(x, mean, var, momentum) for what, rule in MISTAKES.items()}
+        for index, output in enumerate(("new_mean", "new_var")):
+            expect(result[index], expected[index], name=f"{output} for momentum = {momentum:g}",
+                   variants={what: path[index] for what, path in wrong.items()})

@@ -141,6 +141,13 @@ def test_dropout_forward_p_zero(student, pair, ref, rng, expect):
 
 
 @pytest.mark.task05_dropout_forward
+@pytest.mark.contract("domain_edge")
+def test_dropout_forward_p_near_one(student, pair, ref, rng, expect):
+    """p = 0.95, near the excluded end 1: few survivors, each scaled by 1 / (1 - p) = 20"""
+    check_train_mask(student, pair, ref, rng, expect, (8, 10), 0.95, what="out for p = 0.95")
+
+
+@pytest.mark.task05_dropout_forward
 def test_dropout_forward_train_requires_rng(student, pair, ref, rng, expect):
     """Train mode with rng=None is an error, not a silent draw from the global np.random (with an rng it works)"""
     # The condition, not just the exception: the same call with an rng must give the right mask,

@@ -120,6 +120,7 @@ def test_l1_penalty(student, ref, rng, expect, shape, output):
 
 
 @pytest.mark.task05_l1_penalty
+@pytest.mark.contract("domain_edge")
 def test_l1_penalty_is_a_float_and_lam_zero(student, ref, rng, expect):
     """lam = 0 gives a zero penalty and a zero gradient; the penalty is a single number"""
     w = weights(rng, (3, 5))

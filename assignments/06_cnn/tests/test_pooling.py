@@ -32,10 +32,27 @@ def _pair(result, name):
     return returned(result, name, "out, cache")
 
 
-def _check(expect, got, expected, *, name, kind="values", variants=None, shape_hint=SHAPE_HINT):
+def _check(expect, got, expected, *, name, kind="values", variants=None, shape_hint=SHAPE_HINT, regions=None):
     if isinstance(got, np.ndarray) and got.shape != expected.shape:
         raise AssertionError(f"{name}: wrong shape: got {got.shape}, expected {expected.shape}{shape_hint}")
-    expect(got, expected, name=name, kind=kind, variants=variants)
+    expect(got, expected, name=name, kind=kind, variants=variants, regions=regions)
+
+
+def _window_regions(x, ph, pw, stride):
+    """Named parts of an input-shaped dx: the entries of windows whose maximum is tied, and the
+    entries that several windows share."""
+    n, c, h, w = x.shape
+    rows, cols = 1 + (h - ph) // stride, 1 + (w - pw) // stride
+    tied, covered = np.zeros(x.shape, dtype=bool), np.zeros(x.shape, dtype=int)
+    for i in range(rows):
+        for j in range(cols):
+            window = (slice(None), slice(None), slice(i * stride, i * stride + ph), slice(j * stride, j * stride + pw))
+            values = x[window].reshape(n, c, -1)
+            ties = (values == values.max(axis=-1, keepdims=True)).sum(axis=-1) > 1
+            tied[window] |= ties[:, :, None, None]
+            covered[window] += 1
+    return {"windows whose maximum is tied (the gradient goes to the first maximum only)": tied,
+            "entries that several overlapping windows share (their gradients add up)": covered > 1}
 
 
 def _kwargs(case):
@@ -105,8 +122,8 @@ def _max_backward(student, ref, rng, expect, case, x):
     dx = student.maxpool2d_backward(dout, _student_cache(student.maxpool2d_forward, x, kwargs, ref_cache))
     expected = ref.maxpool2d_backward(dout, ref_cache)
     try:
-        _check(expect, dx, expected, name="dx", kind="gradients",
-               variants=_max_variants(x, dout, case), shape_hint=" (dx has the shape of x)")
+        _check(expect, dx, expected, name="dx", kind="gradients", variants=_max_variants(x, dout, case),
+               shape_hint=" (dx has the shape of x)", regions=_window_regions(x, *case[2:]))
     except AssertionError as failure:
         raise type(failure)(f"{failure}{_misrouted(dx, x, ref_cache)}") from None
 

@@ -105,3 +105,19 @@ def test_zero_gradients(student, ref, rng, expect):
     expect(flat(clipped), flat(expected), name="clipped (all arrays, flattened)",
            variants=clipped_variants(grads, max_norm))
     expect(total_norm, expected_norm, name="total_norm", variants=norm_variants(grads, max_norm))
+
+
+@pytest.mark.task07_clip_grad_norm
+@pytest.mark.contract("domain_edge")
+def test_max_norm_near_zero(student, ref, rng, expect):
+    """max_norm near 0, its excluded end, with gradients as small: the eps in max_norm / (norm + eps) shows"""
+    grads = [1e-5 * rng.standard_normal(shape) for shape in [(3, 2), (4,)]]
+    max_norm = 1e-5
+    clipped, total_norm = two(student.clip_grad_norm(grads, max_norm))
+    expected, expected_norm = ref.clip_grad_norm(grads, max_norm)
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    variants = clipped_variants(grads, max_norm)
+    variants["scaled by max_norm / norm without the eps: the denominator is norm + eps (eps=1e-6)"] = (
+        flat([g * max_norm / total for g in grads]))
+    expect(flat(clipped), flat(expected), name="clipped (all arrays, flattened)", variants=variants)
+    expect(total_norm, expected_norm, name="total_norm", variants=norm_variants(grads, max_norm))

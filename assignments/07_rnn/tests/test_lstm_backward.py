@@ -10,6 +10,7 @@ re-running a NumPy LSTM with one mistake switched on (``lstm_with``).
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.client import StudentException
@@ -179,6 +180,14 @@ def _step_cache(student, ref, args):
                       ("lstm_step_forward", "h_next, c_next, cache"))
 
 
+def gate_regions(hidden):
+    """The gate blocks of the last axis of dwx (D, 4H), dwh (H, 4H) and db (4H,): a gradient wrong
+    in one gate's columns only is named by its gate (other gradients have no 4H axis: not claimed)."""
+    column = np.arange(4 * hidden) // hidden
+    return {f"the {name} gate's columns [{k * hidden}, {(k + 1) * hidden}) (gate order i, f, o, g)": column == k
+            for k, name in enumerate(("input", "forget", "output", "candidate (g)"))}
+
+
 def _step_grads(student, dh_next, dc_next, cache, why):
     result = _call_backward(lambda: student.lstm_step_backward(dh_next, dc_next, cache), why, "lstm_step_forward")
     return returned(result, "lstm_step_backward", "dx, dh_prev, dc_prev, dwx, dwh, db")
@@ -203,7 +212,8 @@ def _step_backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, ups
         extra[f"{gradient} is all zeros: it is what this step sends back to the previous one"] = np.zeros((n, hidden))
     index = STEP_GRADIENTS.index(gradient)
     expect(got[index], expected[index], name=gradient, kind="gradients",
-           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient, extra=extra))
+           variants=variants(STEP_BACKWARD_MISTAKES, run, gradient, extra=extra),
+           regions=gate_regions(hidden) if gradient in ("dwx", "dwh", "db") else None)
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -241,8 +251,8 @@ def test_step_backward_keeps_float64(student, ref, rng, expect):
     require_float64(STEP_GRADIENTS, grads)
     # The same test checks the values: constants of the right dtype earn nothing here.
     expected = ref.lstm_step_backward(np.ones((2, 4)), np.ones((2, 4)), ref.lstm_step_forward(*args)[2])
-    for name, got, want in zip(STEP_GRADIENTS, grads, expected):
-        expect(got, want, name=name, kind="gradients")
+    expect_each(expect, [(name, got, want, {"kind": "gradients"}) for name, got, want in zip(STEP_GRADIENTS, grads,
+                                                                                                 expected)])
 
 
 @pytest.mark.task07_lstm_step_backward
@@ -359,7 +369,8 @@ def _backward(student, ref, rng, expect, shape, gradient, *, scale=1.0, forget_b
             run(dwh_state="current")["dwh"])
     index = SEQUENCE_GRADIENTS.index(gradient)
     expect(got[index], expected[index], name=gradient, kind="gradients",
-           variants=variants(SEQUENCE_BACKWARD_MISTAKES, run, gradient, extra=extra))
+           variants=variants(SEQUENCE_BACKWARD_MISTAKES, run, gradient, extra=extra),
+           regions=gate_regions(hidden) if gradient in ("dwx", "dwh", "db") else None)
 
 
 @pytest.mark.task07_lstm_backward
@@ -402,9 +413,9 @@ def test_backward_keeps_float64(student, ref, rng, expect):
     grads = _sequence_grads(student, np.ones((2, 3, 4)), *_sequence_cache(student, ref, args))
     require_float64(SEQUENCE_GRADIENTS, grads)
     # The same test checks the values: constants of the right dtype earn nothing here.
-    for name, got, want in zip(SEQUENCE_GRADIENTS, grads, ref.lstm_backward(np.ones((2, 3, 4)),
-                                                                           ref.lstm_forward(*args)[1])):
-        expect(got, want, name=name, kind="gradients")
+    expected = ref.lstm_backward(np.ones((2, 3, 4)), ref.lstm_forward(*args)[1])
+    expect_each(expect, [(name, got, want, {"kind": "gradients"})
+                         for name, got, want in zip(SEQUENCE_GRADIENTS, grads, expected)])
 
 
 @pytest.mark.task07_lstm_backward

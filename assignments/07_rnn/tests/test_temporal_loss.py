@@ -64,6 +64,14 @@ def variants(x, y, mask, output):
     return found
 
 
+def step_regions(y, mask, vocabulary):
+    """Named parts of dx (N, T, V): the padded steps, and the true label's entry of each counted step."""
+    v = np.arange(vocabulary)
+    return {"the padded steps (mask False), which get no gradient": ~mask[:, :, None],
+            "the true label's entry of each counted step (the - onehot(y) part)":
+                mask[:, :, None] & (np.where(mask, y, -1)[:, :, None] == v)}
+
+
 @pytest.mark.task07_temporal_softmax_cross_entropy
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("case", list(CASES))
@@ -76,7 +84,8 @@ def test_values(student, ref, rng, expect, case, output):
     expected = ref.temporal_softmax_cross_entropy(x, y, mask)[index]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         known = variants(x, y, mask, output)
-    expect(got[index], expected, name=output, kind="values" if output == "loss" else "gradients", variants=known)
+    expect(got[index], expected, name=output, kind="values" if output == "loss" else "gradients", variants=known,
+           regions=step_regions(y, mask, x.shape[2]) if output == "dx" else None)
     if case == "all steps masked":
         # Loss 0 and dx 0 are what a function returning zeros gives too: the same weight group
         # checks a partly masked batch.

@@ -99,8 +99,9 @@ def check_split_sizes(sets, expected, n_samples):
         raise GradeFailure(f"the (train, val, test) sizes are {tuple(got_sizes)}, expected {tuple(want_sizes)}: {hint}")
 
 
+# Fractions at both ends of [0, 1): 0, and near 1 (a training set of a few samples).
 SIZE_CASES = [(10, 0.2, 0.3), (30, 0.1, 0.1), (100, 0.07, 0.07), (7, 0.25, 0.25), (10, 0.25, 0.05), (1, 0.0, 0.0),
-              (100, 0.15, 0.15), (13, 0.0, 0.3), (9, 0.5, 0.0)]
+              (100, 0.15, 0.15), (13, 0.0, 0.3), (9, 0.5, 0.0), (40, 0.92, 0.0), (50, 0.0, 0.95)]
 
 
 @pytest.mark.task08_train_val_test_split
@@ -293,6 +294,10 @@ def labels_case(name, rng):
         return rng.permutation(np.repeat(np.arange(5) * 2 + 1, counts)), 3
     if name == "small-class":  # a class with fewer samples than folds is missing from some folds
         return np.concatenate([[1, 0], rng.permutation(np.repeat([0, 1], [9, 1]))]), 4
+    if name == "two-folds":  # K = 2, the smallest K
+        return rng.permutation(np.repeat([2, 5, 8], [7, 4, 6])), 2
+    if name == "one-class-leave-one-out":  # K = N, the largest: possible only when one class holds every sample
+        return np.full(6, 3), 6
     raise ValueError(name)
 
 
@@ -305,7 +310,8 @@ def check_stratified_kfold(folds, got, ref_folds, y, k, variants=None):
     folds.same(result, ref_folds, STRATIFIED_HINT, variants)
 
 
-LABEL_CASES = ["grouped", "first-appearance", "imbalanced", "many-classes", "small-class"]
+LABEL_CASES = ["grouped", "first-appearance", "imbalanced", "many-classes", "small-class", "two-folds",
+               "one-class-leave-one-out"]
 
 
 @pytest.mark.task08_stratified_kfold

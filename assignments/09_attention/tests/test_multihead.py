@@ -223,4 +223,28 @@ def test_multihead_backward(student, ref, rng, expect, own_cache, case, gradient
     reference_cache = ref.multihead_attention_forward(*args, **kwargs)[1]
     index = GRADIENTS.index(gradient)
     expect(grads[index], ref.multihead_attention_backward(dout, reference_cache)[index], name=gradient,
-           kind="gradients", variants=backward_variants(ref, reference_cache, dout, gradient))
+           kind="gradients", variants=backward_variants(ref, reference_cache, dout, gradient),
+           regions=parameter_regions(gradient, args[0].shape[2], kwargs["num_heads"]))
+
+
+def parameter_regions(gradient, d, h):
+    """Named parts of a parameter gradient, finest first: one head's columns of the query, key or
+    value block of w_qkv (or b_qkv), a whole block; one head's rows of w_o."""
+    size = d // h
+    if gradient in ("dw_qkv", "db_qkv"):
+        column = np.arange(3 * d)
+        shape = (1, 3 * d) if gradient == "dw_qkv" else (3 * d,)
+        regions = {}
+        for block, name in enumerate(("query", "key", "value")):
+            for j in range(h if h > 1 else 0):
+                start = block * d + j * size
+                regions[f"head {j}'s {name} columns [{start}, {start + size}) of the {name} block"] = (
+                    ((column >= start) & (column < start + size)).reshape(shape))
+        for block, name in enumerate(("query", "key", "value")):
+            regions[f"the {name} block, columns [{block * d}, {(block + 1) * d})"] = (
+                (column // d == block).reshape(shape))
+        return regions
+    if gradient == "dw_o" and h > 1:
+        row = np.arange(d)[:, None]
+        return {f"head {j}'s rows [{j * size}, {(j + 1) * size}) of w_o": (row // size == j) for j in range(h)}
+    return {}

@@ -9,6 +9,7 @@ their forward is right, otherwise from the documented (x_hat, gamma, inv_std).
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.returns import returned
 
 # (T, D)
@@ -110,5 +111,5 @@ def test_layernorm_backward_one_feature(student, ref, rng, expect, own_cache):
     grads = returned(student.layernorm_backward(dout, own_cache("layernorm_forward", x, gamma, beta)),
                      "layernorm_backward", "dx, dgamma, dbeta")
     expected = ref.layernorm_backward(dout, ref.layernorm_forward(x, gamma, beta)[1])
-    for name, got, want in zip(["dx", "dgamma", "dbeta"], grads, expected):
-        expect(got, want, name=f"{name} with one feature", kind="gradients")
+    expect_each(expect, [(f"{name} with one feature", got, want, {"kind": "gradients"})
+                         for name, got, want in zip(["dx", "dgamma", "dbeta"], grads, expected)])

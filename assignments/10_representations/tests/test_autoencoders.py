@@ -177,6 +177,18 @@ def test_autoencoder_forward(student, ref, rng, expect, shape):
 
 
 @pytest.mark.task10_autoencoder_forward
+@pytest.mark.contract("domain_edge")
+def test_autoencoder_forward_binary_inputs(student, ref, rng, expect):
+    """binary inputs, both ends of the documented [0, 1] (a binarised image)"""
+    x, w1, b1, w2, b2 = ae_inputs(rng, 5, 6, 3)
+    x = (x > 0.5).astype(np.float64)
+    x[0, 0], x[0, 1] = 0.0, 1.0
+    x_hat, _ = returned(student.autoencoder_forward(x, w1, b1, w2, b2), "autoencoder_forward", "x_hat, cache")
+    expect(x_hat, ref.autoencoder_forward(x, w1, b1, w2, b2)[0], name="x_hat for binary x",
+           variants=ae_forward_variants(x, w1, b1, w2, b2))
+
+
+@pytest.mark.task10_autoencoder_forward
 def test_autoencoder_forward_saturated(student, ref, rng, expect):
     """decoder pre-activations of size 1000 (both signs): a naive sigmoid overflows"""
     x, w1, b1, w2, b2 = ae_inputs(rng, 3, 4, 2)

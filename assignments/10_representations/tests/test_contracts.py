@@ -6,6 +6,7 @@ same inputs must give the same result."""
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 
@@ -104,8 +105,8 @@ def student_and_reference(student, ref, rng, call):
 
 def check_values(expect, call, got, want):
     """The outputs' values: a constant of the right dtype earns nothing in a contract test."""
-    for i, (value, expected) in enumerate(zip(got, want)):
-        expect(value, expected, name=f"{call.__name__}: output {i + 1}")
+    expect_each(expect, [(f"{call.__name__}: output {i + 1}", value, expected, {})
+                         for i, (value, expected) in enumerate(zip(got, want))])
 
 
 @pytest.mark.weight(0.5)

@@ -4,6 +4,7 @@ denoising_autoencoder_loss (the clean target, the same noise as masking_noise)."
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
@@ -32,8 +33,9 @@ def noise_variants(x, p, seed):
 
 @pytest.mark.task10_masking_noise
 @pytest.mark.contract("domain_edge")
-@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6)],
-                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input"])
+@pytest.mark.parametrize("shape, p", [((4, 5), 0.3), ((1, 6), 0.5), ((3, 1), 0.25), ((2, 3, 4), 0.6),
+                                     ((6, 8), 0.95)],
+                         ids=["4x5 p=0.3", "one sample", "one feature", "3-D input", "p=0.95 near the excluded 1"])
 def test_masking_noise_values(student, ref, rng, expect, shape, p):
     """the documented draw keep = rng.random(x.shape) >= drop_prob, same generator state"""
     check_noise(student, ref, rng, expect, shape, p)
@@ -130,6 +132,6 @@ def test_denoising_loss_without_noise_is_the_plain_loss(student, ref, rng, expec
                    "loss, " + ", ".join(GRADIENTS))
     x_hat, cache = ref.autoencoder_forward(x, *params)
     loss, dx_hat = ref.reconstruction_loss(x_hat, x)
-    expect(got[0], loss, name="loss")
-    for name, g, want in zip(GRADIENTS, got[1:], ref.autoencoder_backward(dx_hat, cache)[1:]):
-        expect(g, want, name=name, kind="gradients")
+    expect_each(expect, [("loss", got[0], loss, {})] + [
+        (name, g, want, {"kind": "gradients"})
+        for name, g, want in zip(GRADIENTS, got[1:], ref.autoencoder_backward(dx_hat, cache)[1:])])

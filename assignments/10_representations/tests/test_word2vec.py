@@ -5,6 +5,7 @@ one negative, one pair, huge scores, repeated words)."""
 import numpy as np
 import pytest
 
+from grader.suite.each import expect_each
 from grader.suite.plugin import GradeFailure
 from grader.suite.returns import returned
 from grader.worker.errors import StudentException
@@ -58,8 +59,14 @@ def test_unigram_distribution_other_power(student, ref, rng, expect):
     """the power argument is used (power=0.5 and power=0: zero counts stay at probability 0)"""
     counts = np.array([4, 0, 9, 16, 1])
     for power in (0.5, 0.0):
+        weights = counts.astype(float) ** power
+        variants = {"power ignored: the counts were raised to 0.75 whatever power was given":
+                    ref.unigram_distribution(counts)}
+        if power == 0.0:
+            variants["words of count 0 got a probability: 0 ** 0 = 1 in NumPy, but a word that never occurs "
+                     "keeps probability 0 for every power"] = weights / weights.sum()
         expect(student.unigram_distribution(counts, power=power), ref.unigram_distribution(counts, power=power),
-               name=f"probs with power={power}")
+               name=f"probs with power={power}", variants=variants)
 
 
 @pytest.mark.task10_unigram_distribution
@@ -272,9 +279,24 @@ def test_sgns_one_word_everywhere(student, ref, rng, expect):
     negatives = np.full((5, 3), 2, dtype=np.int64)
     want = ref.sgns_loss(w_in, w_out, idx, idx, negatives)
     variants = table_variants(ref, w_in, w_out, idx, idx, negatives)
-    for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want)):
-        expect(g, w, name=name, kind="values" if name == "loss" else "gradients",
-               variants={k: v[i] for k, v in variants.items() if v[i] is not None})
+    expect_each(expect, [(name, g, w, {"kind": "values" if name == "loss" else "gradients",
+                                       "variants": {k: v[i] for k, v in variants.items() if v[i] is not None}})
+                         for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want))])
+
+
+@pytest.mark.task10_sgns_loss
+@pytest.mark.contract("domain_edge")
+def test_sgns_first_and_last_words(student, ref, rng, expect):
+    """indices at both ends of [0, V): word 0 and word V - 1 as centres, contexts and negatives"""
+    w_in, w_out, centers, contexts, negatives = table_inputs(rng, 7, 3, 4, 3)
+    centers[:2], contexts[:2] = [0, 6], [6, 0]
+    negatives[1:3] = [[0, 6, 0], [6, 6, 0]]
+    got = returned(student.sgns_loss(w_in, w_out, centers, contexts, negatives), "sgns_loss", ", ".join(TABLE_OUTPUTS))
+    want = ref.sgns_loss(w_in, w_out, centers, contexts, negatives)
+    variants = table_variants(ref, w_in, w_out, centers, contexts, negatives)
+    expect_each(expect, [(name, g, w, {"kind": "values" if name == "loss" else "gradients",
+                                       "variants": {k: v[i] for k, v in variants.items() if v[i] is not None}})
+                         for i, (name, g, w) in enumerate(zip(TABLE_OUTPUTS, got, want))])
 
 
 @pytest.mark.task10_sgns_loss

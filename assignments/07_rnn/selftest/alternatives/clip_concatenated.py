@@ -1,5 +1,5 @@
 # selftest: alternative
-# description: clip_grad_norm from one concatenated vector, scaling only when the norm exceeds max_norm (no eps)
+# description: clip_grad_norm from one concatenated vector, one scale min(1, max_norm / (norm + eps)) for all arrays
 import numpy as np
 
 
@@ -7,6 +7,5 @@ def clip_grad_norm(grads, max_norm, *, eps=1e-6):
     if not grads:
         return [], 0.0
     total = float(np.linalg.norm(np.concatenate([np.ravel(g) for g in grads])))
-    if total > max_norm:
-        return [g * (max_norm / total) for g in grads], total
-    return [np.array(g, copy=True) for g in grads], total
+    scale = min(1.0, max_norm / (total + eps))
+    return [np.asarray(g) * scale for g in grads], total

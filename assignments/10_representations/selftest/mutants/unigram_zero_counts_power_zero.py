@@ -1,7 +1,7 @@
 # selftest: mutant
 # description: counts ** power with power = 0 gives words of count 0 a probability (0 ** 0 = 1)
 # expect-lose: unigram_distribution
-# expect-feedback: probs with power=0.0
+# expect-feedback: probs with power=0.0, words of count 0 got a probability
 import numpy as np
 
 

@@ -1,5 +1,7 @@
-# selftest: alternative
-# description: the LSTM step with the naive sigmoid 1/(1+exp(-a)) (warns on overflow but is right) and np.split
+# selftest: mutant
+# description: the LSTM step with the naive sigmoid 1/(1+exp(-a)) and np.split: right values, but exp overflows and warns for saturated gates
+# expect-lose: lstm_step_forward
+# expect-feedback: emitted a warning on valid input, overflow encountered in exp
 import numpy as np
 
 

@@ -1,5 +1,7 @@
-# selftest: alternative
-# description: BCE with the two-branch stable sigmoid computed by np.where (warns on overflow in the unused branch but returns right values), loss by the max/abs form
+# selftest: mutant
+# description: BCE with the two-branch stable sigmoid computed by np.where: the values are right, but both branches are evaluated and the unused one overflows and warns
+# expect-lose: binary_cross_entropy_with_logits
+# expect-feedback: emitted a warning on valid input, overflow
 import numpy as np
 
 

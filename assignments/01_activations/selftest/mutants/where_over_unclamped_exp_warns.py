@@ -1,5 +1,7 @@
-# selftest: alternative
-# description: elu and selu with np.where over the unclamped exp: it overflows and warns in the branch np.where throws away, but the values are right
+# selftest: mutant
+# description: elu and selu with np.where over the unclamped exp: the values are right, but the exp overflows and warns in the branch np.where throws away
+# expect-lose: elu_forward elu_backward selu_forward selu_backward
+# expect-feedback: emitted a warning on valid input, overflow
 import numpy as np
 
 LAMBDA = 1.0507009873554804934193349852946
