@@ -191,3 +191,33 @@ def test_fresh_sandboxes_without_a_template(namespace_launcher):
         seen = worker.call("at_load")
         assert not hasattr(worker.process, "template")
     assert seen["pid"] == 2 and seen["seccomp"] == "2" and seen["caps"] == [0, 0, 0, 0, 0]
+
+
+RUNTIME = r'''
+import os
+
+def vandalise_runtime():
+    results = {}
+    for path in ("/runtime/server.py", "/runtime/protocol.py"):
+        for what, action in (("write", lambda: open(path, "r+b").close()), ("remove", lambda: os.remove(path)),
+                             ("rename", lambda: os.rename(path, path + ".moved"))):
+            try:
+                action()
+                results[f"{path} {what}"] = "ok"
+            except OSError as error:
+                results[f"{path} {what}"] = type(error).__name__
+    return results
+'''
+
+
+def test_the_runtime_every_worker_shares_stays_unchanged(namespace_launcher):
+    """Workers no longer get a copy of the runtime each: the template's is the one they all see."""
+    import hashlib
+
+    with Worker(chunks(RUNTIME), limits=LIMITS, launcher=namespace_launcher) as worker:
+        runtime = worker.process.template.base / "runtime"
+        files = [runtime / "server.py", runtime / "protocol.py"]
+        before = [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+        result = worker.call("vandalise_runtime")
+    assert result and "ok" not in result.values(), result
+    assert [hashlib.sha256(f.read_bytes()).hexdigest() for f in files] == before
