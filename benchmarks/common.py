@@ -125,7 +125,9 @@ def mixed_population(folder: Path, build: Path, slug: str, *, count: int, crashe
     for i in range(count):
         if i in hostile_at:
             kind = hostile_at[i]
-            (folder / f"s{i:04d}.py").write_text(f"{solution}\n# %%\n# copy {i}\n{ATTACKS[kind]}")
+            # An assignment, not a comment: Jupytext reads "# copy 1" as a commented-out magic and
+            # uncomments it, and the cell would no longer parse.
+            (folder / f"s{i:04d}.py").write_text(f"{solution}\n# %%\nnnf_benchmark_copy = {i}\n{ATTACKS[kind]}")
         else:
             kind = next(kinds)
             notebook = dict(notebooks[kind], metadata={**notebooks[kind]["metadata"], "nnf_benchmark_copy": i})
