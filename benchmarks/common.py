@@ -72,7 +72,8 @@ def build_assignment(slug: str, out: Path):
 
 # Each attack is appended to a complete, correct solution: what it breaks is all it may cost.
 ATTACKS = {
-    "crash_at_import": "import os\nos.kill(os.getpid(), 9)\n",
+    # In a class body: the grader runs only a cell's definitions, so a bare top-level kill never runs.
+    "crash_at_import": "import os\nclass CrashAtLoad:\n    os.kill(os.getpid(), 9)\n",
     "crash_in_calls": "import os\n_real_tanh = tanh_forward\ndef tanh_forward(x):\n    os.kill(os.getpid(), 9)\n",
     "sleeper": "import time\ndef tanh_forward(x):\n    time.sleep(1000)\n",
     "busy_loop": "def sigmoid_forward(x):\n    while True:\n        pass\n",
