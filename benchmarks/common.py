@@ -72,7 +72,8 @@ def build_assignment(slug: str, out: Path):
 
 # Each attack is appended to a complete, correct solution: what it breaks is all it may cost.
 ATTACKS = {
-    "crash_at_import": "import os\nos.kill(os.getpid(), 9)\n",
+    # In a class body: the grader runs only a cell's definitions, so a bare top-level kill never runs.
+    "crash_at_import": "import os\nclass CrashAtLoad:\n    os.kill(os.getpid(), 9)\n",
     "crash_in_calls": "import os\n_real_tanh = tanh_forward\ndef tanh_forward(x):\n    os.kill(os.getpid(), 9)\n",
     "sleeper": "import time\ndef tanh_forward(x):\n    time.sleep(1000)\n",
     "busy_loop": "def sigmoid_forward(x):\n    while True:\n        pass\n",
@@ -125,7 +126,9 @@ def mixed_population(folder: Path, build: Path, slug: str, *, count: int, crashe
     for i in range(count):
         if i in hostile_at:
             kind = hostile_at[i]
-            (folder / f"s{i:04d}.py").write_text(f"{solution}\n# %%\n# copy {i}\n{ATTACKS[kind]}")
+            # An assignment, not a comment: Jupytext reads "# copy 1" as a commented-out magic and
+            # uncomments it, and the cell would no longer parse.
+            (folder / f"s{i:04d}.py").write_text(f"{solution}\n# %%\nnnf_benchmark_copy = {i}\n{ATTACKS[kind]}")
         else:
             kind = next(kinds)
             notebook = dict(notebooks[kind], metadata={**notebooks[kind]["metadata"], "nnf_benchmark_copy": i})

@@ -1,9 +1,11 @@
 """What pytest's private ``runtestprotocol(item, log=False)`` saves over the public hook
-``item.ihook.pytest_runtest_protocol(item=..., nextitem=...)`` in a suite session: the grader
-process's CPU seconds per submission, both ways, alternating, on the same submissions.
+``item.ihook.pytest_runtest_protocol(item=..., nextitem=...)`` in a suite session, and what
+running each test directly (``grader.suite.direct``, when the suite qualifies) saves over both:
+the grader process's CPU seconds per submission, each way, alternating, on the same submissions.
 
 The session uses the private call (pytest pinned in pyproject.toml, its API checked by
-tests/grading/test_pytest_private_api.py); this is the figure that decision rests on.
+tests/grading/test_pytest_private_api.py), or the direct run; these are the figures those
+decisions rest on.
 
     .venv/bin/python benchmarks/suite_session.py [--assignment 01_activations] [--rounds 5]
 """
@@ -34,9 +36,9 @@ def public_protocol(item, log, nextitem):
     return []
 
 
-def grader_cpu_per_submission(bundle, submissions, protocol) -> float:
+def grader_cpu_per_submission(bundle, submissions, protocol, *, direct: bool = False) -> float:
     session_module.runtestprotocol = protocol
-    session = open_suite_session(bundle)
+    session = open_suite_session(bundle, direct=direct)
     try:
         start = time.process_time()  # this process only: the workers' time is the same both ways
         for submission in submissions:
@@ -61,15 +63,17 @@ def main() -> None:
                       slug=args.assignment, out=submitted)
         submissions = discover([submitted], args.assignment)
         bundle = AssignmentBundle.load(build / "autograder" / args.assignment)
-        private, public = [], []
-        for _ in range(args.rounds):  # alternating: a busy machine slows both alike
+        private, public, direct = [], [], []
+        for _ in range(args.rounds):  # alternating: a busy machine slows all alike
             private.append(grader_cpu_per_submission(bundle, submissions, PRIVATE))
             public.append(grader_cpu_per_submission(bundle, submissions, public_protocol))
-    p, q = statistics.median(private), statistics.median(public)
+            direct.append(grader_cpu_per_submission(bundle, submissions, PRIVATE, direct=True))
+    p, q, d = statistics.median(private), statistics.median(public), statistics.median(direct)
     print(f"{args.assignment}: {len(submissions)} submissions x {args.rounds} rounds, grader-process CPU per submission")
     print(f"  runtestprotocol(log=False) (private): {p * 1000:7.1f} ms")
     print(f"  pytest_runtest_protocol hook (public): {q * 1000:7.1f} ms")
     print(f"  public / private: {q / p:.2f}x")
+    print(f"  each test called directly (where the suite qualifies): {d * 1000:7.1f} ms, private / direct: {p / d:.2f}x")
 
 
 if __name__ == "__main__":

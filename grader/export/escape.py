@@ -12,6 +12,7 @@ test output, problems) only through one of these.
 from __future__ import annotations
 
 import html
+import re
 
 _MARKDOWN_SPECIAL = set("\\`*[]|~")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,20 +25,18 @@ def markdown_text(text: str, *, limit: int | None = None) -> str:
     (an ellipsis marks the cut)."""
     if limit is not None and len(text) > limit:
         text = text[: max(0, limit - 1)].rstrip() + "…"
-    out = []
-    for i, char in enumerate(text):
-        if char in "&<>":
-            out.append(html.escape(char))
-        elif char == "_":  # only at a word's edge can it start or end emphasis: snake_case stays readable
-            inside = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-            out.append("_" if inside else "\\_")
-        elif char in _MARKDOWN_SPECIAL:
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("<br>")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _MARKDOWN_ESCAPE.sub(_markdown_escape, text)
+
+
+# An underscore between two letters or digits (``[^\W_]`` is str.isalnum) cannot start or end
+# emphasis, so snake_case stays readable; every other special character is escaped.
+_MARKDOWN_ESCAPE = re.compile(r"(?P<inner>(?<=[^\W_])_(?=[^\W_]))|[&<>_\n" + re.escape("".join(sorted(_MARKDOWN_SPECIAL))) + "]")
+_MARKDOWN_REPLACEMENT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "_": "\\_", "\n": "<br>",
+                         **{char: "\\" + char for char in _MARKDOWN_SPECIAL}}
+
+
+def _markdown_escape(match: re.Match) -> str:
+    return "_" if match.group("inner") else _MARKDOWN_REPLACEMENT[match.group()]
 
 
 def markdown_code(text: str) -> str:

@@ -4,8 +4,7 @@ computes the assignment's total from the tests' ``max_score``, so the top level 
 
 from __future__ import annotations
 
-import json
-
+from grader.json_text import dumps_indented
 from grader.records import SubmissionRecord
 
 _GRADESCOPE_STATUS = {"passed": "passed"}
@@ -38,4 +37,4 @@ def gradescope_results(record: SubmissionRecord) -> dict:
 
 
 def gradescope_json(record: SubmissionRecord) -> str:
-    return json.dumps(gradescope_results(record), indent=2, sort_keys=True) + "\n"
+    return dumps_indented(gradescope_results(record)) + "\n"

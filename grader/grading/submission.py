@@ -21,6 +21,7 @@ from grader.records import SubmissionRecord, grader_error_reason
 from grader.suite.plugin import SuiteContext
 from grader.suite.session import SuiteSession
 from grader.worker.client import StudentError, Worker
+from grader.worker.preload import preload_for
 
 
 def _setup_problems(worker: Worker) -> list[str]:
@@ -44,7 +45,9 @@ def _redact(results: list, problems: list[str], secret: str) -> tuple[list, list
     def clean(text: str) -> str:
         return _redact_text(text, secret)
 
-    return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name)) for r in results],
+    # Only a result that holds the secret is made anew (clean_text is idempotent: the same record).
+    return ([dataclasses.replace(r, output=clean(r.output), name=clean(r.name))
+             if secret in r.output or secret in r.name else r for r in results],
             [clean(p) for p in problems])
 
 
@@ -65,10 +68,10 @@ def _suite_context(bundle: AssignmentBundle, *, seed_material: str, worker: Work
         last_warnings=(lambda: worker.last_warnings) if worker else None, observe=observe)
 
 
-def open_suite_session(bundle: AssignmentBundle) -> SuiteSession:
+def open_suite_session(bundle: AssignmentBundle, *, direct: bool = True) -> SuiteSession:
     """The bundle's hidden suite collected once, for ``grade_submission(..., suite=...)`` to
-    run submission after submission in this process."""
-    return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None))
+    run submission after submission in this process (direct: see ``SuiteSession``)."""
+    return SuiteSession(bundle.suite_dir, _suite_context(bundle, seed_material="", worker=None), direct=direct)
 
 
 _SESSIONS: dict[str, tuple[tuple, SuiteSession]] = {}
@@ -160,7 +163,8 @@ def grade_submission(submission: Submission, bundle: AssignmentBundle, *, secret
             problems.append(str(error))
     problems.extend(extracted.problems)
     seed_material = f"{secret}\0{submission.student}\0{bundle.slug}"
-    worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root)
+    worker = Worker(extracted.chunks, limits=bundle.limits, launcher=launcher, temp_root=temp_root,
+                    preload=preload_for(bundle.reference))
     try:
         with _at_stage("starting a worker for"):
             faults.inject("worker", submission.student)

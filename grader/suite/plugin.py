@@ -149,6 +149,11 @@ class SuitePlugin:
         self.contracts: dict[str, set[str]] = {}  # task -> contract("...") kinds of its tests
         self.opt_outs: dict[str, dict[str, str]] = {}  # task -> kind -> why it cannot apply (CONTRACT_OPT_OUT)
 
+    @property
+    def task_markers(self) -> dict[str, str]:
+        """Marker name -> graded function (``task01_sigmoid_forward`` -> ``sigmoid_forward``)."""
+        return self._markers
+
     def _call(self, name: str, args: tuple, kwargs: dict):
         if self.context.observe is not None:
             self.context.observe(*self._running, name, args, kwargs)
@@ -162,21 +167,36 @@ class SuitePlugin:
         return result
 
     # fixtures -----------------------------------------------------------------------------
+    FIXTURES = ("student", "ref", "rng", "expect")
+    """The fixtures this plugin provides (``grader.suite.direct`` provides the same values)."""
+
+    def fixture_value(self, name: str, item: pytest.Item):
+        """The value of this plugin's fixture ``name`` for the test ``item``."""
+        if name == "student":
+            return StudentProxy(self._call)
+        if name == "ref":
+            return ReferenceNamespace(self.context.reference)
+        if name == "rng":
+            return np.random.default_rng(_seed(self.context.seed_material, _test_key(item)))
+        if name == "expect":
+            return make_expect(self.context.tolerances)
+        raise KeyError(name)
+
     @pytest.fixture
     def student(self) -> StudentProxy:
-        return StudentProxy(self._call)
+        return self.fixture_value("student", None)
 
     @pytest.fixture
     def ref(self) -> ReferenceNamespace:
-        return ReferenceNamespace(self.context.reference)
+        return self.fixture_value("ref", None)
 
     @pytest.fixture
     def rng(self, request) -> np.random.Generator:
-        return np.random.default_rng(_seed(self.context.seed_material, _test_key(request.node)))
+        return self.fixture_value("rng", request.node)
 
     @pytest.fixture
     def expect(self):
-        return make_expect(self.context.tolerances)
+        return self.fixture_value("expect", None)
 
     # hooks --------------------------------------------------------------------------------
     def pytest_configure(self, config):
@@ -234,34 +254,36 @@ class SuitePlugin:
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        if item.nodeid not in self._meta:
-            return
         if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
-            if item.nodeid in self.results:
-                return
-            task, name, _, visibility = self._meta[item.nodeid]
-            max_score = self.max_score(item.nodeid)
-            diagnosis = ""
-            if call.when == "setup" and report.skipped:
-                status, message = "grader_error", "the hidden test was skipped"
-            elif call.excinfo is None and self._mutated(task):
-                status, message, diagnosis = "failed", self._mutated(task), "changed its input in place"
-            elif call.excinfo is None and self._warned(task):
-                status, message, diagnosis = "failed", self._warned(task), "warned on valid input"
-            elif call.excinfo is None:
-                status, message = "passed", "passed"
-            elif call.when == "setup":
-                status, message = "grader_error", f"the hidden test could not start: {call.excinfo.typename}"
-            else:
-                status, message = classify_exception(call.excinfo.value, GradeFailure)
-                failure = call.excinfo.value
-                diagnosis = failure.mistake if isinstance(failure, GradeFailure) else ""
-                if status == "failed" and self._own_warnings(task):
-                    message += f" ({task} also warned: {self._own_warnings(task)[0]})"
-            score = max_score if status == "passed" else 0.0
-            self.results[item.nodeid] = TestResult(
-                name=name, task=task, score=score, max_score=max_score, status=status,
-                output=message, visibility=visibility, diagnosis=diagnosis)
+            self.record(item, call.when, call.excinfo.value if call.excinfo else None, skipped=report.skipped)
+
+    def record(self, item: pytest.Item, when: str, error: BaseException | None, *, skipped: bool = False) -> None:
+        """The result of ``item``: from its call phase (``error`` what it raised, or None), or from
+        a setup phase that did not pass (``skipped``: it was skipped there)."""
+        if item.nodeid not in self._meta or item.nodeid in self.results:
+            return
+        task, name, _, visibility = self._meta[item.nodeid]
+        max_score = self.max_score(item.nodeid)
+        diagnosis = ""
+        if when == "setup" and skipped:
+            status, message = "grader_error", "the hidden test was skipped"
+        elif error is None and self._mutated(task):
+            status, message, diagnosis = "failed", self._mutated(task), "changed its input in place"
+        elif error is None and self._warned(task):
+            status, message, diagnosis = "failed", self._warned(task), "warned on valid input"
+        elif error is None:
+            status, message = "passed", "passed"
+        elif when == "setup":
+            status, message = "grader_error", f"the hidden test could not start: {type(error).__name__}"
+        else:
+            status, message = classify_exception(error, GradeFailure)
+            diagnosis = error.mistake if isinstance(error, GradeFailure) else ""
+            if status == "failed" and self._own_warnings(task):
+                message += f" ({task} also warned: {self._own_warnings(task)[0]})"
+        score = max_score if status == "passed" else 0.0
+        self.results[item.nodeid] = TestResult(
+            name=name, task=task, score=score, max_score=max_score, status=status,
+            output=message, visibility=visibility, diagnosis=diagnosis)
 
     def _mutated(self, task: str) -> str:
         """The contract "inputs are never mutated", for calls of the test's own function."""

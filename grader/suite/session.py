@@ -5,7 +5,10 @@ module before the first test runs: about a tenth of the time a large suite takes
 submission. A ``SuiteSession`` pays that once. Its pytest runs in a thread of its own whose
 ``pytest_runtestloop`` takes one submission at a time and runs every collected test against
 it, so each submission still gets a complete run of the suite — every fixture set up and torn
-down, every module's setup run again — exactly as ``run_suite`` would give it.
+down, every module's setup run again — exactly as ``run_suite`` would give it. When every test
+qualifies (``grader.suite.direct``: nothing but the plugin's fixtures and its own parameters),
+each is run by calling its function, without pytest's per-test protocol: the same results, at
+a fifth of the cost.
 
     session = SuiteSession(suite_dir, context)   # any context of the suite: collection needs its tasks
     results, problems = session.run(context)     # again and again, one context per submission
@@ -21,6 +24,8 @@ grader error (graded again on the next run), and the next submission gets a new 
 pytest's private API used here, ``_pytest.runner.runtestprotocol``, runs one item's
 setup/call/teardown without the per-test log hooks: the public hook costs the grader process 5%
 more CPU per submission (263 against 251 ms on 01_activations, ``benchmarks/suite_session.py``).
+``grader.suite.direct`` reads an item's ``_fixtureinfo`` and pytest's
+``get_direct_param_fixture_func`` and ``async_fail`` to decide and do what that protocol would.
 pyproject.toml pins pytest to the release series it is tested with, and
 ``tests/grading/test_pytest_private_api.py`` fails naming the API when a pytest release changes it.
 """
@@ -38,6 +43,7 @@ import pytest
 from _pytest.runner import runtestprotocol  # pytest-rerunfailures re-runs items with it
 
 from grader.records import TestResult
+from grader.suite import direct
 from grader.suite.plugin import SuiteContext, SuitePlugin
 from grader.suite.run import forget_suite_modules, suite_invocation, suite_problems
 
@@ -58,11 +64,14 @@ class SuiteSessionBroken(RuntimeError):
 class _SessionPlugin(SuitePlugin):
     """The suite plugin, with a test loop that serves one submission per job."""
 
-    def __init__(self, context: SuiteContext, jobs: queue.Queue):
+    def __init__(self, context: SuiteContext, jobs: queue.Queue, *, allow_direct: bool = True):
         super().__init__(context)
         self.jobs = jobs
         self.collected = threading.Event()
         self.usable = False
+        self.allow_direct = allow_direct
+        self.direct = False
+        """Every collected test qualifies to be run directly (``grader.suite.direct``), and that is allowed."""
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
@@ -72,10 +81,14 @@ class _SessionPlugin(SuitePlugin):
         if not self.usable:
             return None  # pytest's own loop stops on the collection errors and says so
         items = session.items
+        self.direct = self.allow_direct and all(direct.qualifies(item, self) for item in items)
         while (job := self.jobs.get()) is not _STOP:
             self.context, self.results, self.problems = job.context, {}, list(collection_problems)
             try:
                 for index, item in enumerate(items):
+                    if self.direct:  # see grader.suite.direct: the same results, without pytest's protocol
+                        direct.run(item, self)
+                        continue
                     following = items[index + 1] if index + 1 < len(items) else None
                     # Straight to the setup/call/teardown protocol: no log hooks or terminal
                     # progress, which nobody reads here (results come from makereport).
@@ -91,11 +104,13 @@ class _SessionPlugin(SuitePlugin):
 class SuiteSession:
     """A hidden suite collected once, run for any number of submissions (not concurrently)."""
 
-    def __init__(self, suite_dir: Path, context: SuiteContext):
-        """context: any submission's context for this suite; collection reads its task points."""
+    def __init__(self, suite_dir: Path, context: SuiteContext, *, direct: bool = True):
+        """context: any submission's context for this suite; collection reads its task points.
+        direct: run the tests directly when they all qualify (``grader.suite.direct``); False
+        keeps pytest's protocol for every test (what the direct run is checked against)."""
         self.suite_dir = Path(suite_dir)
         self._jobs: queue.Queue = queue.Queue()
-        self._plugin = _SessionPlugin(context, self._jobs)
+        self._plugin = _SessionPlugin(context, self._jobs, allow_direct=direct)
         self._log = io.StringIO()
         self._exit_code: int | None = None
         self._thread = threading.Thread(target=self._serve, name="nnf-suite-session", daemon=True)

@@ -13,4 +13,9 @@
     isolation ``--isolation {auto,namespace,process}``: which launcher, and what a weaker one loses
     tracking  killing everything a worker started (cgroups, process group, environment marker)
     leftovers the folders and cgroups of graders killed outright, swept at the next batch
+    zygote    the worker template (runs in the sandbox, stdlib + NumPy): imports once, forks workers
+    template  the grader's side of a template: start, replace, fork a worker, reap it
+    forked    launching workers from a template, in the namespace and the process sandbox
+    runtime   the worker's files, installed once per grading process
+    preload   what a template imports for an assignment (what its reference functions import)
 """

@@ -46,6 +46,12 @@ class Channel:
             self.pidfd: int | None = os.pidfd_open(process.pid)
         except (AttributeError, OSError):
             self.pidfd = None  # receive() polls the process instead
+        self.writable = select.poll()
+        self.writable.register(request, select.POLLOUT)
+        self.readable = select.poll()
+        self.readable.register(reply, select.POLLIN)
+        if self.pidfd is not None:
+            self.readable.register(self.pidfd, select.POLLIN)
 
     @classmethod
     def open(cls, launcher: Launcher, protocol_limits: ProtocolLimits, log_dir: str | None = None,
@@ -81,8 +87,7 @@ class Channel:
 
     def send(self, data: bytes, deadline: float) -> None:
         view = memoryview(data)
-        poller = select.poll()
-        poller.register(self.request, select.POLLOUT)
+        poller = self.writable
         while view:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -100,10 +105,7 @@ class Channel:
 
     def receive(self, deadline: float, handle: Callable[[int, str], object]) -> tuple[dict, dict]:
         """The next complete message (decoded and validated), waiting until ``deadline``."""
-        poller = select.poll()
-        poller.register(self.reply, select.POLLIN)
-        if self.pidfd is not None:
-            poller.register(self.pidfd, select.POLLIN)
+        poller = self.readable
         while (parts := self.reader.pop()) is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -118,10 +120,10 @@ class Channel:
         return unpack(parts, limits=self.limits, handle=handle)
 
     def _drain(self) -> bool:
-        """Read what is available, never past one complete frame; True at end of file."""
+        """Read what is available until a frame is complete; True at end of file."""
         while not self.reader.ready():
             try:
-                data = os.read(self.reply, min(self.reader.wanted(), _CHUNK))
+                data = os.read(self.reply, self.reader.read_size())
             except BlockingIOError:
                 return False
             if not data:

@@ -37,9 +37,10 @@ from grader.worker.errors import (
     WorkerStartError,
     describe_exit,
 )
-from grader.worker.launcher import Launcher, ProcessLauncher, WorkerProcess, install_runtime, new_marker
+from grader.worker.launcher import Launcher, ProcessLauncher, WorkerProcess, new_marker
 from grader.limits import Limits
 from grader.worker.protocol import Handle, ProtocolError, ProtocolLimits, Unencodable, pack
+from grader.worker.runtime import shared_runtime
 
 _TEXT_CHARS = 2000
 
@@ -125,8 +126,10 @@ class Worker:
 
     def __init__(self, chunks: Sequence[CodeChunk], *, limits: Limits | None = None,
                  protocol_limits: ProtocolLimits | None = None, launcher: Launcher | None = None,
-                 temp_root: str | Path | None = None):
+                 temp_root: str | Path | None = None, preload: Sequence[str] = ()):
         self.chunks = list(chunks)
+        self.preload = tuple(preload)
+        """Modules imported before the submission's code (a worker template has them already)."""
         self.limits = limits or Limits()
         self.protocol_limits = protocol_limits or ProtocolLimits()
         self.launcher = launcher or ProcessLauncher()
@@ -189,13 +192,13 @@ class Worker:
         if self._owned.log_channel is not None:
             self._owned.log_channel.close_log()
         self._generation += 1
-        scratch, runtime = self._owned.base / "scratch", self._owned.base / "runtime"
+        scratch = self._owned.base / "scratch"
         leftovers.remove_tree(scratch)
         scratch.mkdir(mode=0o700)
-        server, import_paths = install_runtime(runtime)
+        server, import_paths = shared_runtime()
         channel = Channel.open(self.launcher, self.protocol_limits, log_dir=self.temp_root, python=sys.executable,
                                server=server, scratch=scratch, import_paths=import_paths, limits=self.limits,
-                               marker=new_marker())
+                               marker=new_marker(), preload=self.preload)
         self._owned.channel = self._owned.log_channel = channel
         return channel
 

@@ -55,6 +55,9 @@ class LaunchSpec:
     """Resource limits."""
     marker: str
     """Unique value of NNF_WORKER_MARKER in the worker's environment."""
+    preload: tuple[str, ...] = ()
+    """Modules of the allowed packages to import before the submission (e.g. ``scipy.special``):
+    a worker template imports them once for every worker it forks."""
 
 
 class WorkerProcess(Protocol):
@@ -151,14 +154,25 @@ class ProcessWorker:
 
 
 class ProcessLauncher:
-    """A plain child process in its own session, with rlimits and cgroups where allowed."""
+    """A plain child process in its own session, with rlimits and cgroups where allowed.
+
+    By default forked from this process's worker template (``grader.worker.forked``), which
+    has NumPy imported; ``template=False`` starts a fresh Python for every worker."""
 
     name = "process"
 
-    def __init__(self, *, cgroups: bool = True):
+    def __init__(self, *, cgroups: bool = True, template: bool = True):
         self.use_cgroups = cgroups
+        self.use_template = template
 
-    def launch(self, spec: LaunchSpec) -> ProcessWorker:
+    def launch(self, spec: LaunchSpec) -> WorkerProcess:
+        if self.use_template:
+            from grader.worker.forked import launch_in_process
+
+            return launch_in_process(self, spec)
+        return self.launch_fresh(spec)
+
+    def launch_fresh(self, spec: LaunchSpec) -> ProcessWorker:
         pairs = limits_module.rlimits(spec.limits)
         cgroups = (Cgroups.create(f"nnf-worker-{spec.marker}", spec.limits.max_processes)
                    if self.use_cgroups else Cgroups([]))

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from grader.worker import limits as limits_module
 from grader.worker.errors import WorkerStartError
-from grader.worker.launcher import WORKER_FILES, LaunchSpec, ProcessWorker, environment
+from grader.worker.launcher import WORKER_FILES, LaunchSpec, ProcessWorker, WorkerProcess, environment
 from grader.worker.tracking import MARKER_VARIABLE, Cgroups
 
 INIT_FILE = "sandbox_init.py"
@@ -62,6 +62,7 @@ SCRATCH_FILES = 4
 """The scratch holds this many files of the largest size allowed (RLIMIT_FSIZE)."""
 TRUSTED_PACKAGES = ("grader", "reference")
 """The course's own code: it must never be visible inside the sandbox."""
+HOSTNAME = "nnf-worker"
 
 _SYSTEM_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
 _ETC_FILES = ("ld.so.cache", "localtime")
@@ -221,7 +222,7 @@ def build_plan(*, python: str, root: Path, scratch_bytes: int, import_paths: tup
     for path in inside_paths:
         argv += ["--path", path]
     return {"user_namespace": user_namespace, "ids": worker_ids(user_namespace), "root": str(root),
-            "steps": steps, "hostname": "nnf-worker", "cwd": SCRATCH, "argv": argv, "env": env,
+            "steps": steps, "hostname": HOSTNAME, "cwd": SCRATCH, "argv": argv, "env": env,
             "pass_fds": list(pass_fds)}
 
 
@@ -246,14 +247,20 @@ def sandbox_environment(marker: str = "") -> dict[str, str]:
 
 class NamespaceLauncher:
     """Starts the worker inside the namespace sandbox; the rest (rlimits, cgroups, killing)
-    is as with ``ProcessLauncher``."""
+    is as with ``ProcessLauncher``.
+
+    By default each worker is forked from this process's worker template (``zygote.py``),
+    which sits in the sandbox this class plans, with NumPy imported; the worker then gets
+    mount, PID, network, IPC, UTS and cgroup namespaces of its own, its scratch, its uid and
+    its limits. ``template=False`` starts every worker as a fresh sandbox instead."""
 
     name = "namespace"
 
-    def __init__(self, *, cgroups: bool = True, user_namespace: bool | None = None):
+    def __init__(self, *, cgroups: bool = True, user_namespace: bool | None = None, template: bool = True):
         self.use_cgroups = cgroups
         self.user_namespace = os.geteuid() != 0 if user_namespace is None else user_namespace
         """Also a user namespace: needed unless root; as root it keeps uid 0 (without capabilities)."""
+        self.use_template = template
 
     def plan(self, spec: LaunchSpec, root: Path) -> dict:
         python = sandbox_python(spec.python)
@@ -266,7 +273,15 @@ class NamespaceLauncher:
                           argv_tail=argv_tail, env=env, pass_fds=(spec.read_fd, spec.write_fd),
                           user_namespace=self.user_namespace)
 
-    def launch(self, spec: LaunchSpec) -> ProcessWorker:
+    def launch(self, spec: LaunchSpec) -> WorkerProcess:
+        if not self.use_template:
+            return self.launch_fresh(spec)
+        from grader.worker.forked import launch_in_namespaces
+
+        return launch_in_namespaces(self, spec)
+
+    def launch_fresh(self, spec: LaunchSpec) -> ProcessWorker:
+        """A sandbox of its own for this worker: a Python started, NumPy imported, for it alone."""
         # An empty mount point for the new root's tmpfs; ``spec.scratch`` itself stays unused.
         root = spec.scratch.parent / "sandbox-root"
         root.mkdir(mode=0o700, exist_ok=True)

@@ -105,6 +105,12 @@ class FrameReader:
             return max(1, need - len(self._buffer))
         return max(1, self._head + sum(self._lengths) - len(self._buffer))
 
+    def read_size(self) -> int:
+        """How much to ask the pipe for: what completes the frame, at least 64 KiB (one read
+        usually takes a whole small frame, header and all), at most 1 MiB at a time. Bytes of a
+        following frame stay buffered for the next ``pop``."""
+        return min(max(self.wanted(), 1 << 16), 1 << 20)
+
     def feed(self, data: bytes) -> None:
         self._buffer += data
         self._parse_header()
@@ -141,9 +147,10 @@ class FrameReader:
         if len(self._buffer) < end:
             return None
         parts, offset = [], self._head
-        for length in self._lengths:
-            parts.append(bytes(self._buffer[offset: offset + length]))
-            offset += length
+        with memoryview(self._buffer) as view:
+            for length in self._lengths:
+                parts.append(bytes(view[offset: offset + length]))
+                offset += length
         del self._buffer[:end]
         self._lengths = None
         self._parse_header()
@@ -153,7 +160,7 @@ class FrameReader:
 def read_frame_blocking(fd: int, reader: FrameReader) -> list[bytes] | None:
     """Block until a whole frame has arrived on ``fd``; None on end of file."""
     while (parts := reader.pop()) is None:
-        data = os.read(fd, min(reader.wanted(), 1 << 20))
+        data = os.read(fd, reader.read_size())
         if not data:
             return None
         reader.feed(data)
@@ -183,9 +190,14 @@ def encode_array(array: np.ndarray, limits: ProtocolLimits) -> tuple[dict, bytes
     return {"dtype": array.dtype.str, "shape": list(array.shape)}, array.tobytes(order="C")
 
 
-def decode_array(dtype_text, shape, data: bytes, limits: ProtocolLimits) -> np.ndarray:
-    """A fresh, writable, native-order array from its description and C-order bytes; the
-    dtype (numbers and bools only), shape and size are checked before the data is read."""
+_ALLOWED_DTYPES: dict[str, np.dtype] = {}
+"""Dtype texts already checked (a handful in practice), and their dtype."""
+
+
+def _allowed_dtype(dtype_text) -> np.dtype:
+    dtype = _ALLOWED_DTYPES.get(dtype_text) if type(dtype_text) is str else None
+    if dtype is not None:
+        return dtype
     if type(dtype_text) is not str or not _DTYPE_TEXT.fullmatch(dtype_text):
         raise ProtocolError(f"array dtype {str(dtype_text)[:40]!r} is not allowed (numbers and bools only)")
     try:
@@ -194,6 +206,15 @@ def decode_array(dtype_text, shape, data: bytes, limits: ProtocolLimits) -> np.n
         raise ProtocolError(f"array dtype {dtype_text!r} is not a NumPy dtype") from None
     if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise ProtocolError(f"array dtype {dtype} is not allowed (numbers and bools only)")
+    if len(_ALLOWED_DTYPES) < 256:  # the regular expression admits a few hundred texts at most
+        _ALLOWED_DTYPES[dtype_text] = dtype
+    return dtype
+
+
+def decode_array(dtype_text, shape, data: bytes, limits: ProtocolLimits) -> np.ndarray:
+    """A fresh, writable, native-order array from its description and C-order bytes; the
+    dtype (numbers and bools only), shape and size are checked before the data is read."""
+    dtype = _allowed_dtype(dtype_text)
     if (type(shape) is not list or len(shape) > MAX_DIMENSIONS
             or not all(type(n) is int and n >= 0 for n in shape)):
         raise ProtocolError(f"bad array shape {str(shape)[:80]}")

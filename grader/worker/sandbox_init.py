@@ -14,9 +14,14 @@ says what to mount and what to run:
            as root), install a seccomp filter (no new user namespaces, no keyrings, eBPF,
            userfaultfd, perf or io_uring), then exec the plan's argv
 
+A plan marked ``template`` runs the worker template instead (``zygote.py``, which forks the
+workers and gives each namespaces of its own): its command keeps the few capabilities that
+takes (``TEMPLATE_CAPABILITIES``) and reads the plan's ``stdin`` bytes (its code) on fd 0.
+
 This file is copied next to the worker's server and runs as a standalone script: it imports
 only the standard library (ctypes for the syscalls Python 3.11 does not wrap), and only
-modules that load fast (marshal, not json; _signal, not signal): it adds to every worker start.
+modules that load fast (marshal, not json; _signal, not signal). The template also loads it as
+a module, for the steps each worker repeats inside its own namespaces.
 """
 
 from __future__ import annotations
@@ -100,9 +105,14 @@ def main() -> None:
         os.close(status_read)
         init(plan, worker_id, status_write)
     os.close(status_write)
+    exit_as(pid, status_read)
+
+
+def exit_as(init_pid: int, status_read: int) -> None:
+    """Wait for the init, then exit as the command did (the init reports its wait status)."""
     # This process keeps its copies of the command's pipe ends until it exits: the grader then
     # sees the end of the reply pipe only once the exit status below is there to be read.
-    _, status = os.waitpid(pid, 0)
+    _, status = os.waitpid(init_pid, 0)
     reported = b""
     while chunk := os.read(status_read, 64):
         reported += chunk
@@ -135,6 +145,11 @@ def init(plan: dict, worker_id: int | None, status_write: int) -> None:
         run_command(plan, worker_id)
     for fd in plan["pass_fds"]:  # the command's pipe ends: inside the sandbox, only it holds them
         os.close(fd)
+    reap_until(command, status_write)
+
+
+def reap_until(command: int, status_write: int) -> None:
+    """PID 1's loop: reap orphans until ``command`` ends, report its wait status, exit."""
     while True:
         try:
             pid, status = os.waitpid(-1, 0)
@@ -223,11 +238,38 @@ def run_command(plan: dict, worker_id: int | None) -> None:
     try:
         os.setsid()  # its own session: killpg(0) reaches nothing outside the sandbox
         os.chdir(plan["cwd"])
-        drop_privileges(worker_id)
+        if plan.get("template"):
+            # The worker template (zygote.py) forks the workers and needs the capabilities to
+            # give each its own namespaces; it keeps only those, and never runs student code.
+            keep_only_capabilities(TEMPLATE_CAPABILITIES)
+        else:
+            drop_privileges(worker_id)
+        if plan.get("stdin") is not None:  # what the command reads first (the template: its code)
+            read_end, write_end = os.pipe()
+            os.write(write_end, plan["stdin"])  # less than a pipe's buffer: checked by the launcher
+            os.close(write_end)
+            os.dup2(read_end, 0)
+            os.close(read_end)
         os.execve(plan["argv"][0], plan["argv"], plan["env"])
     except (OSError, SandboxError) as error:
         print(f"sandbox: {error}", file=sys.stderr, flush=True)
         os._exit(SETUP_FAILED)
+
+
+TEMPLATE_CAPABILITIES = (0, 6, 7, 8, 21)
+"""CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SETPCAP and CAP_SYS_ADMIN: what the worker template
+needs to give each worker its own namespaces, scratch and uid, and each worker to drop them all."""
+
+
+def keep_only_capabilities(keep: tuple[int, ...]) -> None:
+    """Drop every capability but ``keep`` from the bounding set (and the ambient set): the
+    program executed next starts with those alone."""
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, "prctl(CAP_AMBIENT_CLEAR_ALL)")
+    with open("/proc/sys/kernel/cap_last_cap") as handle:
+        last_cap = int(handle.read())
+    for cap in range(last_cap + 1):
+        if cap not in keep:
+            prctl(PR_CAPBSET_DROP, cap, f"prctl(CAPBSET_DROP, {cap})")
 
 
 def drop_privileges(worker_id: int | None) -> None:

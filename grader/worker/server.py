@@ -21,6 +21,11 @@ out: they depend on the library versions, not on the student's numerics.
 
 This file runs as a copy shipped next to ``protocol.py`` and imports only the standard
 library and NumPy: nothing from ``grader`` or ``reference``.
+
+    python -I -S -B server.py --template FD [--namespaces] [--path DIR]... [--preload MODULE]...
+
+runs the worker template instead (``zygote.py``): it imports NumPy and the preloads once and
+forks a worker per submission, each of which runs ``serve`` as a started server would.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import io
+import json
 import linecache
 import os
 import sys
@@ -41,7 +47,18 @@ _MAX_WARNINGS = 5
 _VERSION_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
 
 
+_protocol = None
+
+
 def _load_protocol():
+    """protocol.py as a module, loaded once (a forked worker finds its template's)."""
+    global _protocol
+    if _protocol is None:
+        _protocol = _import_protocol()
+    return _protocol
+
+
+def _import_protocol():
     path = Path(__file__).with_name("protocol.py")
     spec = importlib.util.spec_from_file_location("nnf_worker_protocol", path)
     module = importlib.util.module_from_spec(spec)
@@ -172,7 +189,11 @@ _MAX_ARGUMENT_ARRAYS = 256
 def _same(old, new) -> bool:
     import numpy as np
 
-    return new is not None and old.shape == new.shape and bool(np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"))
+    if new is None or old.shape != new.shape:
+        return False
+    if old.dtype == new.dtype and old.tobytes() == new.tobytes():  # the usual case, at memcmp speed
+        return True
+    return bool(np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"))  # -0.0 is still 0.0
 
 
 class Server:
@@ -183,6 +204,7 @@ class Server:
         self.read_fd, self.write_fd = read_fd, write_fd
         self.limits = protocol.ProtocolLimits()
         self.reader = protocol.FrameReader(self.limits)
+        self.request_limits = protocol.ProtocolLimits()  # what the worker accepts from the grader
         self.module = types.ModuleType("submission")
         sys.modules["submission"] = self.module
         self.labels: dict[str, int] = {}
@@ -293,7 +315,7 @@ class Server:
             if parts is None:
                 return 0
             try:
-                message, values = self.p.unpack(parts, limits=self.p.ProtocolLimits(), handle=self.resolve)
+                message, values = self.p.unpack(parts, limits=self.request_limits, handle=self.resolve)
             except self.p.ProtocolError as error:  # e.g. a released handle: refuse this request only
                 self.send({"status": "bad_request", "error": {"type": "ProtocolError", "message": str(error)[:500],
                                                               "cell": None, "line": None}})
@@ -324,9 +346,38 @@ def parse_arguments(argv: list[str]) -> tuple[int, int, list[str]]:
     return int(options["--in"]), int(options["--out"]), [value for flag, value in pairs if flag == "--path"]
 
 
-def main(argv: list[str]) -> int:
-    read_fd, write_fd, paths = parse_arguments(argv)
+def parse_template_arguments(argv: list[str]) -> tuple[int, bool, list[str], list[str]]:
+    """(control FD, --namespaces, every --path DIR, every --preload MODULE) of ``--template``."""
+    namespaces = "--namespaces" in argv
+    rest = [arg for arg in argv if arg != "--namespaces"]
+    if len(rest) < 1 or not rest[0].isdigit() or len(rest) % 2 != 1 or any(
+            flag not in ("--path", "--preload") for flag in rest[1::2]):
+        raise SystemExit(f"usage: server.py --template FD [--namespaces] [--path DIR]... [--preload MODULE]...; got {argv}")
+    pairs = list(zip(rest[1::2], rest[2::2]))
+    return (int(rest[0]), namespaces, [value for flag, value in pairs if flag == "--path"],
+            [value for flag, value in pairs if flag == "--preload"])
+
+
+def run_template(argv: list[str]) -> int:
+    """The worker template: its code (zygote.py, sandbox_init.py) arrives on stdin as JSON
+    ``[[module name, source], ...]``, so no file of it is visible to the workers it forks."""
+    control, namespaces, paths, preload = parse_template_arguments(argv)
     sys.path.extend(paths)
+    shipped = json.loads(sys.stdin.buffer.read())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    for name, source in shipped:
+        module = types.ModuleType(name)
+        sys.modules[name] = module
+        exec(compile(source, f"<{name}>", "exec", dont_inherit=True), module.__dict__)
+    _load_protocol()
+    return sys.modules["nnf_zygote"].serve(control, run_worker=serve, preload=["numpy", *preload],
+                                           namespaces=namespaces)
+
+
+def serve(read_fd: int, write_fd: int) -> int:
+    """Say hello on ``write_fd`` and serve requests from ``read_fd`` until it closes."""
     # Protocol fds must not leak into programs the student's code may exec.
     for fd in (read_fd, write_fd):
         os.set_inheritable(fd, False)
@@ -336,6 +387,14 @@ def main(argv: list[str]) -> int:
     server = Server(protocol, read_fd, write_fd)
     server.send({"event": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
     return server.serve()
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--template"]:
+        return run_template(argv[1:])
+    read_fd, write_fd, paths = parse_arguments(argv)
+    sys.path.extend(paths)
+    return serve(read_fd, write_fd)
 
 
 if __name__ == "__main__":

@@ -109,11 +109,13 @@ class Cgroups:
             with contextlib.suppress(OSError):
                 (directory / "cgroup.kill").write_text("1")
         deadline = time.monotonic() + timeout
+        pause = 0.0005  # killed processes are usually gone within a millisecond: check soon, then less often
         while (pids := self.pids()) and time.monotonic() < deadline:
             for pid in pids:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(2 * pause, 0.005)
 
     def remove(self) -> None:
         for directory in self.directories:
@@ -123,6 +125,7 @@ class Cgroups:
     @staticmethod
     def _remove(directory: Path, timeout: float = 2.0) -> None:
         deadline = time.monotonic() + timeout
+        pause = 0.0005
         while True:
             try:
                 directory.rmdir()
@@ -132,7 +135,8 @@ class Cgroups:
             except OSError:
                 if time.monotonic() > deadline:
                     return
-                time.sleep(0.01)
+                time.sleep(pause)
+                pause = min(2 * pause, 0.01)
 
 
 def marked_pids(marker: str) -> list[int]:

@@ -26,22 +26,36 @@ def tanh_forward(x):
     return np.tanh(x), None
 '''
 
+# The process grading the submission (the Dask worker), as a submission finds it under process
+# isolation: the parent of the worker template that forked its worker (grader/worker/zygote.py).
+GRADING_PROCESS = '''
+def grading_process():
+    parent = os.getppid()
+    with open(f"/proc/{{parent}}/cmdline", "rb") as handle:
+        if b"--template" in handle.read():
+            with open(f"/proc/{{parent}}/stat") as stat:
+                parent = int(stat.read().rpartition(")")[2].split()[1])
+    return parent
+'''
+
 # Kills the process that started its sandboxed worker (the Dask worker) every time it is
 # loaded, after counting the attempt in a file outside the sandbox (process isolation only).
 KILLS_ITS_DASK_WORKER = '''
 import os
+''' + GRADING_PROCESS + '''
 with open({counter!r}, "a") as handle:
     handle.write("attempt\\n")
-os.kill(os.getppid(), 9)
+os.kill(grading_process(), 9)
 '''
 
 # The same, on its first attempt only.
 KILLS_ONCE = '''
 import os
 import numpy as np
+''' + GRADING_PROCESS + '''
 if not os.path.exists({marker!r}):
     open({marker!r}, "w").close()
-    os.kill(os.getppid(), 9)
+    os.kill(grading_process(), 9)
 
 def relu_forward(x):
     return np.maximum(x, 0), x

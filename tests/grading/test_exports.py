@@ -56,3 +56,36 @@ def test_report_writes_plots(tmp_path):
     assert "| ada | 1 / 1 | graded |" in text and "mean score 0.50" in text
     for png in ("01_activations_histogram.png", "01_activations_pass_rates.png"):
         assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _markdown_text_by_characters(text: str) -> str:
+    """markdown_text as it was first written, one character at a time: the specification the
+    regular expression must meet."""
+    import html as html_module
+
+    out = []
+    for i, char in enumerate(text):
+        if char in "&<>":
+            out.append(html_module.escape(char))
+        elif char == "_":
+            inside = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+            out.append("_" if inside else "\\_")
+        elif char in "\\`*[]|~":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("<br>")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def test_markdown_text_escapes_as_the_character_by_character_rule():
+    import random
+
+    from grader.export.escape import markdown_text
+
+    alphabet = "ab_Z9 _&<>\\`*[]|~\n\t-é٣²ß_😀.#!"
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        assert markdown_text(text) == _markdown_text_by_characters(text), repr(text)

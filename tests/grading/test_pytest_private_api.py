@@ -1,8 +1,9 @@
-"""The two private pytest functions the grader relies on, checked against the pytest installed.
+"""The private pytest functions and attributes the grader relies on, checked against the pytest installed.
 
-If one of these fails after a pytest upgrade, the suite session (grader/suite/session.py) or the
-module hygiene between suites (grader/suite/run.py) no longer does what it says: adapt them to the
-new release, then widen the pin on pytest in pyproject.toml.
+If one of these fails after a pytest upgrade, the suite session (grader/suite/session.py), the
+direct run of hidden tests (grader/suite/direct.py) or the module hygiene between suites
+(grader/suite/run.py) no longer does what it says: adapt them to the new release, then widen the
+pin on pytest in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -53,3 +54,32 @@ def test_module_name_from_path_names_suite_files_as_importlib_mode_does(tmp_path
     assert module_name_from_path(tmp_path / "test_conv.py", tmp_path) == "test_conv"
     assert module_name_from_path(tmp_path / "sub" / "test_x.py", tmp_path) == "sub.test_x"
     assert module_name_from_path(tmp_path / "conftest.py", tmp_path) == "conftest"
+
+
+def test_what_the_direct_run_reads_of_a_collected_item(pytester):
+    """grader/suite/direct.py decides from an item's _fixtureinfo and the fixture function of a
+    parametrized argument whether calling the test function gives what the protocol gives."""
+    from _pytest.python import async_fail, get_direct_param_fixture_func
+
+    assert list(inspect.signature(async_fail).parameters) == ["nodeid"]
+    seen = {}
+
+    class Look:
+        @pytest.fixture
+        def student(self):
+            return "student"
+
+        def pytest_collection_modifyitems(self, session, config, items):
+            info = items[0]._fixtureinfo
+            seen["argnames"] = tuple(info.argnames)
+            seen["initialnames"] = tuple(info.initialnames)
+            seen["closure"] = list(info.names_closure)
+            seen["student"] = [d.func.__self__ is self for d in info.name2fixturedefs["student"]]
+            seen["n"] = [d.func is get_direct_param_fixture_func for d in info.name2fixturedefs["n"]]
+            items[:] = []
+
+    pytester.makepyfile("import pytest\n\n@pytest.mark.parametrize('n', [1])\ndef test_one(student, n):\n    pass\n")
+    pytester.inline_run(plugins=[Look()])
+    assert seen == {"argnames": ("student", "n"), "initialnames": ("student", "n"), "closure": ["student", "n"],
+                    "student": [True], "n": [True]}, (
+        "pytest changed the fixture information of an item: grader/suite/direct.py must follow it")

@@ -143,16 +143,19 @@ def test_a_session_that_breaks_fails_that_submission_and_the_next_gets_a_new_one
 
     bundle = small_bundle(tmp_path, RELU_TANH_SUITE, ("relu_forward", "tanh_forward"))
     broken = suite_session_for(bundle)
-    real = session_module.runtestprotocol
+    real, real_direct = session_module.runtestprotocol, session_module.direct.run
 
-    def failing(item, log, nextitem):
+    def failing(*args, **kwargs):
         raise RuntimeError("pytest broke")
 
+    # Whichever way the session runs the tests (pytest's protocol, or directly), it breaks.
     monkeypatch.setattr(session_module, "runtestprotocol", failing)
+    monkeypatch.setattr(session_module.direct, "run", failing)
     with pytest.raises(SuiteSessionBroken, match="RuntimeError: pytest broke"):
         broken.run(tiny_context(SUBMISSIONS["correct"]))
     assert not broken.usable
     monkeypatch.setattr(session_module, "runtestprotocol", real)
+    monkeypatch.setattr(session_module.direct, "run", real_direct)
     assert suite_session_for(bundle) is not broken
     suite_session_for(bundle).close()
 

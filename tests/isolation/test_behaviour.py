@@ -32,14 +32,20 @@ def fill_scratch(size):
     return written, None
 
 def spawn(token):
-    """A sleeper in a new session with an empty environment, and a double-forked daemon."""
+    """A sleeper in a new session with an empty environment, and a double-forked daemon.
+
+    Returns once both have exec'd sleep: the daemon's end of the pipe closes on exec."""
     hidden = subprocess.Popen(["/bin/sleep", token], start_new_session=True, env={})
+    started, daemon_end = os.pipe()  # close-on-exec, like every fd os.pipe makes
     child = os.fork()
     if child == 0:
         os.setsid()
         if os.fork() == 0:
             os.execve("/bin/sleep", ["/bin/sleep", token], {})
         os._exit(0)
+    os.close(daemon_end)
+    os.read(started, 1)  # b"" once the middle child has exited and the daemon has exec'd
+    os.close(started)
     os.waitpid(child, 0)
     return hidden.pid
 
