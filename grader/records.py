@@ -8,6 +8,7 @@ timestamps, sorted keys, scores rounded to 1e-6).
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field, fields
 
 from grader.json_text import dumps_indented
@@ -42,7 +43,7 @@ def _clean_fields(record, limits: dict[str, int]) -> None:
             object.__setattr__(record, name, cleaned)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TestResult:
     """The outcome of one hidden test for one submission."""
 
@@ -132,9 +133,25 @@ class SubmissionRecord:
     @classmethod
     def from_json(cls, text: str) -> "SubmissionRecord":
         data = json.loads(text)
-        data["tests"] = tuple(TestResult(**t) for t in data.get("tests", ()))
+        data["tests"] = tuple(TestResult(**_shared_strings(t)) for t in data.get("tests", ()))
         data["problems"] = tuple(data.get("problems", ()))
         return cls(**data)
+
+
+_SHARED_FIELDS = ("name", "task", "status", "visibility", "diagnosis")
+_SHARED_OUTPUT_CHARS = 80
+
+
+def _shared_strings(test: dict) -> dict:
+    """A test's repeated texts made one object each (a batch holds every student's record: the
+    same test names, statuses and short outputs, a thousand times over)."""
+    for name in _SHARED_FIELDS:
+        if type(test.get(name)) is str:
+            test[name] = sys.intern(test[name])
+    output = test.get("output")
+    if type(output) is str and len(output) <= _SHARED_OUTPUT_CHARS:
+        test["output"] = sys.intern(output)
+    return test
 
 
 def grader_error_reason(stage: str, error: BaseException) -> str:

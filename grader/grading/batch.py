@@ -278,7 +278,9 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
                 _check_pool(pool)
                 futures = {pool.submit(grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
                 for future in as_completed(futures):
-                    submission, sha = futures[future]
+                    # Popped: a finished future holds its record's JSON, and the batch must not
+                    # hold a thousand of them (the grader's memory stays flat as it grades).
+                    submission, sha = futures.pop(future)
                     try:
                         record = _received(submission, bundle, sha, future)
                     except BrokenProcessPool:

@@ -24,3 +24,18 @@ def test_json_is_deterministic_and_rounded():
     assert text == _record().to_json()
     assert '"score": 0.333333' in text
     assert text.index('"assignment"') < text.index('"student"')
+
+
+def test_records_read_back_share_their_repeated_texts():
+    """A batch holds every student's record at once: a test's name, task, status and short
+    output are one object across all of them (1,000 copies of a 01_activations record, read
+    back: 85 MiB before, 27 MiB after)."""
+    long_output = "x" * 500
+    first = SubmissionRecord.from_json(_record().to_json())
+    second = SubmissionRecord.from_json(_record().to_json())
+    for field in ("name", "task", "status", "output", "visibility"):
+        assert getattr(first.tests[0], field) is getattr(second.tests[0], field), field
+    text = SubmissionRecord(**{**_record().__dict__, "tests": (TestResult(
+        name="t", task="t", score=0.0, max_score=1.0, status="failed", output=long_output),)}).to_json()
+    assert SubmissionRecord.from_json(text).tests[0].output == long_output
+    assert not hasattr(first.tests[0], "__dict__")  # slots: no per-test dictionary
