@@ -16,7 +16,7 @@ import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Generator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,7 @@ from grader.worker.isolation import resolve_isolation
 from grader.export.outputs import OutputError, write_outputs
 from grader.records import SubmissionRecord, grader_error_reason
 from grader.grading.regrade import RegradeDiff, open_gradebook, record_regrade
-from grader.worker import leftovers
+from grader.worker import core_lending, leftovers
 
 
 @dataclass
@@ -85,6 +85,18 @@ def grade_one(submission: Submission, bundle: AssignmentBundle, secret: str, iso
         record = failure_record(submission, bundle, sha=submission_sha256(submission.path),
                                 status="grader_error", reason=grader_error_reason("grading", error))
     return dataclasses.replace(record, extra={**record.extra, "isolation": isolation}).to_json()
+
+
+LENDING_FACTOR = 2
+"""At most this many pool processes per job: the extra ones only grade on cores lent by
+processes whose student sleeps (``grader.worker.core_lending``)."""
+LENDING_CHECK_SECONDS = 0.25
+"""How often the batch looks for lent cores while no submission finishes."""
+
+
+def _start_pool_process(lent_cores) -> None:
+    pool_guard.guard_pool_process()
+    core_lending.install(lent_cores)
 
 
 def _ping() -> bool:
@@ -272,23 +284,37 @@ def grade_batch(*, bundle: AssignmentBundle, paths: list[Path], out: Path, secre
         context.set_forkserver_preload(["grader.grading.pool_guard", "grader.grading.batch"])
         while pending:
             batch = list(pending.values())[:1] if serial else list(pending.values())
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(batch)), mp_context=context,
-                                       initializer=pool_guard.guard_pool_process)
+            lent_cores = context.Value("i", 0)
+            pool = ProcessPoolExecutor(max_workers=min(jobs * LENDING_FACTOR, len(batch)), mp_context=context,
+                                       initializer=_start_pool_process, initargs=(lent_cores,))
             try:
                 _check_pool(pool)
-                futures = {pool.submit(grade_one, sub, bundle, secret, isolation): (sub, sha) for sub, sha in batch}
-                for future in as_completed(futures):
-                    # Popped: a finished future holds its record's JSON, and the batch must not
-                    # hold a thousand of them (the grader's memory stays flat as it grades).
-                    submission, sha = futures.pop(future)
-                    try:
-                        record = _received(submission, bundle, sha, future)
-                    except BrokenProcessPool:
-                        if not serial:
-                            serial = True
-                            break
-                        record = _killed_grader_record(submission, bundle, sha)
-                    commit(submission, record)
+                waiting = iter(batch)
+                futures: dict = {}
+
+                def start_more() -> None:
+                    # One submission per core, plus one per core lent by a process whose student sleeps.
+                    while len(futures) < jobs + lent_cores.value and (item := next(waiting, None)):
+                        futures[pool.submit(grade_one, item[0], bundle, secret, isolation)] = item
+
+                start_more()
+                broken = False
+                while futures and not broken:
+                    done, _ = wait(futures, timeout=LENDING_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        # Popped: a finished future holds its record's JSON, and the batch must not
+                        # hold a thousand of them (the grader's memory stays flat as it grades).
+                        submission, sha = futures.pop(future)
+                        try:
+                            record = _received(submission, bundle, sha, future)
+                        except BrokenProcessPool:
+                            if not serial:
+                                serial = broken = True  # the rest: one per pool, from the top
+                                break
+                            record = _killed_grader_record(submission, bundle, sha)
+                        commit(submission, record)
+                    if not broken:
+                        start_more()
             except KeyboardInterrupt:
                 _kill_pool(pool)
                 raise GradingInterrupted(received["signum"], len(result.graded), len(pending)) from None

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
+from grader.worker import core_lending
 from grader.worker.launcher import Launcher, LaunchSpec, WorkerProcess
 from grader.worker.protocol import FrameReader, ProtocolLimits, unpack
 
@@ -106,17 +107,25 @@ class Channel:
     def receive(self, deadline: float, handle: Callable[[int, str], object]) -> tuple[dict, dict]:
         """The next complete message (decoded and validated), waiting until ``deadline``."""
         poller = self.readable
-        while (parts := self.reader.pop()) is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ChannelTimeout
-            ready = dict(poller.poll((remaining if self.pidfd is not None else min(remaining, 0.05)) * 1000))
-            ended = self._drain()
-            # A reply written just before the process died still counts: read first, then judge.
-            if ended or self.pidfd in ready or (self.pidfd is None and self.process.poll() is not None):
-                if (parts := self.reader.pop()) is not None:
-                    break
-                raise ChannelDied
+        # With a pidfd the poll can wait the whole time, unless it must look at the student's
+        # CPU use now and then (a core is lent while the student sleeps).
+        slice_seconds = core_lending.LOOK_EVERY if core_lending.installed() else None
+        if self.pidfd is None:
+            slice_seconds = 0.05
+        with core_lending.waiting_on(self.process.pid) as wait:
+            while (parts := self.reader.pop()) is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ChannelTimeout
+                ready = dict(poller.poll((remaining if slice_seconds is None else min(remaining, slice_seconds)) * 1000))
+                ended = self._drain()
+                # A reply written just before the process died still counts: read first, then judge.
+                if ended or self.pidfd in ready or (self.pidfd is None and self.process.poll() is not None):
+                    if (parts := self.reader.pop()) is not None:
+                        break
+                    raise ChannelDied
+                if not ready:
+                    wait.look()
         return unpack(parts, limits=self.limits, handle=handle)
 
     def _drain(self) -> bool:
