@@ -7,7 +7,7 @@ variant...), plus the largest error and where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,8 +159,14 @@ def _describe_factor(c: float, got: np.ndarray) -> str | None:
     return f"is off by a constant factor of {_factor_text(c)} (every entry)"
 
 
-def _known_mistakes(got: np.ndarray, variants: Mapping[str, np.ndarray] | None, tol: Tolerance) -> list[str]:
+Variants = Mapping[str, np.ndarray] | Callable[[], Mapping[str, np.ndarray]] | None
+"""Known wrong answers, or a function that computes them (called only for a wrong answer)."""
+
+
+def _known_mistakes(got: np.ndarray, variants: Variants, tol: Tolerance) -> list[str]:
     """The descriptions of every variant that matches ``got`` within tolerance."""
+    if callable(variants):
+        variants = variants()
     found = []
     for mistake, wrong in (variants or {}).items():
         if wrong is None:
@@ -184,13 +190,14 @@ def diagnose(
     *,
     name: str = "output",
     tolerance: Tolerance = Tolerance(),
-    variants: Mapping[str, np.ndarray] | None = None,
+    variants: Variants = None,
     regions: Mapping[str, np.ndarray] | None = None,
 ) -> Verdict:
     """Compare ``got`` with ``expected`` and explain the difference.
 
     variants: known wrong answers, {description of the mistake: that mistake's output}; a
-    match names the mistake (e.g. "used batch statistics in eval mode").
+    match names the mistake (e.g. "used batch statistics in eval mode"). A function returning
+    them is called only when ``got`` is wrong: a right answer does not pay for computing them.
     regions: named parts of the output, {description: boolean mask broadcastable to its shape};
     when no mistake is named, the first region that holds every wrong entry is named ("every
     wrong entry lies in the true class of each row"), else the axis or border they lie on.

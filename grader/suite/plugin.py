@@ -7,7 +7,8 @@ fixtures:
     ref       the reference functions of the assignment: ref.linear_forward(x, w, b)
     rng       a numpy Generator seeded per (course secret, student, assignment, test)
     expect    expect(got, expected, name="dx", kind="gradients", variants={...}, regions={...})
-              -> raises GradeFailure (regions: named boolean masks of the output, see diagnose)
+              -> raises GradeFailure (regions: named boolean masks of the output, see diagnose;
+              variants=lambda: {...} computes the known mistakes only for a wrong answer)
 
 and these markers: ``taskNN_<function>`` (exactly one per test: whose points it shares),
 ``weight(w)`` (share of the task's points, default 1), ``visibility("hidden")`` (default
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from grader.suite.diagnose import diagnose
+from grader.suite.diagnose import Variants, diagnose
 from grader.tolerance import Tolerance
 from grader.records import TestResult
 from grader.suite.dependencies import builds_on, note_failing_dependencies
@@ -107,7 +108,7 @@ class ReferenceNamespace:
 
 def make_expect(tolerances: Mapping[str, Tolerance]):
     def expect(got, expected, *, name: str = "output", kind: str = "values",
-               variants: Mapping[str, np.ndarray] | None = None,
+               variants: Variants = None,
                regions: Mapping[str, np.ndarray] | None = None) -> None:
         tolerance = tolerances.get(kind) or tolerances.get("values") or Tolerance()
         verdict = diagnose(got, expected, name=name, tolerance=tolerance, variants=variants, regions=regions)

@@ -137,7 +137,7 @@ def test_forward_equals_naive(student, ref, rng, expect, case):
     x, w, b = _inputs(rng, x_shape, filters)
     expected = ref.conv2d_forward_naive(x, w, b, stride=stride, pad=pad)[0]
     _check(expect, _out(student, x, w, b, stride=stride, pad=pad), expected, name="out",
-           variants=forward_mistakes(ref, x, w, b, stride, pad), shape_hint=SHAPE_HINT)
+           variants=lambda: forward_mistakes(ref, x, w, b, stride, pad), shape_hint=SHAPE_HINT)
 
 
 @pytest.mark.task06_conv2d_forward
@@ -145,7 +145,7 @@ def test_forward_default_stride_and_pad(student, ref, rng, expect):
     """defaults stride=1, pad=0"""
     x, w, b = _inputs(rng, (2, 2, 5, 4), (3, 3, 2))
     _check(expect, _out(student, x, w, b), ref.conv2d_forward_naive(x, w, b)[0], name="out",
-           variants=forward_mistakes(ref, x, w, b, 1, 0), shape_hint=SHAPE_HINT)
+           variants=lambda: forward_mistakes(ref, x, w, b, 1, 0), shape_hint=SHAPE_HINT)
 
 
 @pytest.mark.task06_conv2d_forward
@@ -153,7 +153,7 @@ def test_forward_a_realistic_layer(student, ref, rng, expect):
     """a batch of 8 RGB images of 16 x 16 and 6 filters of 3 x 3"""
     x, w, b = _inputs(rng, (8, 3, 16, 16), (6, 3, 3))
     _check(expect, _out(student, x, w, b, stride=1, pad=1), ref.conv2d_forward(x, w, b, stride=1, pad=1)[0],
-           name="out", variants=forward_mistakes(ref, x, w, b, 1, 1), shape_hint=SHAPE_HINT)
+           name="out", variants=lambda: forward_mistakes(ref, x, w, b, 1, 1), shape_hint=SHAPE_HINT)
 
 
 @pytest.mark.task06_conv2d_forward
@@ -208,7 +208,7 @@ def _backward(student, ref, rng, expect, case, gradient):
     _, x_shape, filters, stride, pad = case
     x, w, b = _inputs(rng, x_shape, filters)
     cache, why = _cache(student, ref, x, w, b, stride, pad)
-    expected_out, _ = ref.conv2d_forward_naive(x, w, b, stride=stride, pad=pad)
+    expected_out, _ = ref.conv2d_forward(x, w, b, stride=stride, pad=pad)  # for its shape
     dout = rng.standard_normal(expected_out.shape)
     got = _grads(student, dout, cache, why)
     index = GRADIENTS.index(gradient)
@@ -217,7 +217,7 @@ def _backward(student, ref, rng, expect, case, gradient):
              "dw": " (dw has the shape of w, (F, C, HH, WW))",
              "db": " (db has the shape of b, (F,): sum dout over the batch and both spatial axes)"}
     _check(expect, got[index], expected, name=gradient, kind="gradients",
-           variants=backward_mistakes(x, w, stride, pad, dout, gradient), shape_hint=hints[gradient])
+           variants=lambda: backward_mistakes(x, w, stride, pad, dout, gradient), shape_hint=hints[gradient])
 
 
 @pytest.mark.task06_conv2d_backward
