@@ -60,6 +60,20 @@ def test_known_variant_named(expected):
     assert not verdict.ok and "batch statistics in eval mode" in verdict.message
 
 
+def test_known_variants_from_a_function_are_computed_only_for_a_wrong_answer(expected):
+    calls = []
+
+    def variants():
+        calls.append(1)
+        return {"used batch statistics in eval mode": expected + 1.0}
+
+    assert diagnose(expected.copy(), expected, variants=variants).ok
+    assert calls == []
+    verdict = diagnose(expected + 1.0, expected, variants=variants)
+    assert not verdict.ok and "batch statistics in eval mode" in verdict.message
+    assert calls == [1]
+
+
 def test_worst_entry_location(expected):
     got = expected.copy()
     got[3, 0] += 0.5
