@@ -45,7 +45,10 @@ def installed() -> bool:
 
 def tree_cpu_seconds(pid: int) -> float | None:
     """CPU seconds (user + system) used so far by ``pid`` and every live descendant, from
-    ``/proc``; None when ``pid`` cannot be read (gone, or another user's under ``hidepid``)."""
+    ``/proc``; None when ``pid`` cannot be read (gone, or another user's under ``hidepid``) or
+    this kernel does not list children (then a sleeping sandbox init would hide a busy student)."""
+    if not os.path.exists(f"/proc/{pid}/task/{pid}/children"):
+        return None
     total, stack, seen = 0, [pid], set()
     while stack:
         current = stack.pop()
