@@ -8,7 +8,9 @@ untouched, partial, buggy) in turn, made from nbgrader's own release of that var
 tools grade the same files. Each repetition runs nbgrader's and our command alternately, each
 as a whole command over all N submissions (--force: every one graded again); printed per submission:
 wall seconds, and CPU seconds of the command's whole process tree (a busy machine inflates
-wall time, not CPU), then the median ratio nbgrader / ours.
+wall time, not CPU), then the median ratio nbgrader / ours. Each repetition also runs both
+commands on the first submission alone: (N submissions - 1 alone) / (N - 1) is what each
+submission after the first costs, start-up (paid once per command by both) taken out.
 
     .venv/bin/python benchmarks/vs_nbgrader.py [--assignments 02_backprop,06_cnn] [--count 8]
         [--repeats 3] [--variants native]
@@ -135,26 +137,44 @@ def our_scores(out: Path, slug: str, students: int) -> list[str]:
     return [f"{r['score']:g}/{r['max_score']:g}" for r in records]
 
 
-def compare(slug: str, variant: str, tmp: Path, *, count: int, repeats: int) -> float:
+def _our_command(slug: str, submissions: Path, out: Path) -> list:
+    return [BIN / "course", "grade", slug, submissions, "--jobs", "1", "--force", "--out", out,
+            "--config", ROOT / "course.toml"]
+
+
+def compare(slug: str, variant: str, tmp: Path, *, count: int, repeats: int) -> tuple[float, float]:
+    """(median ratio of whole commands over ``count`` submissions, median ratio of the cost of
+    each submission after the first: start-up, which both commands pay once, taken out)."""
     course, kinds = prepare(slug, variant, tmp, count)
     nbgrader = [BIN / "nbgrader", "autograde", slug, "--force"]
-    ours = [BIN / "course", "grade", slug, course / "submitted", "--jobs", "1", "--force", "--out", tmp / "ours",
-            "--config", ROOT / "course.toml"]
-    ratios = []
+    ours = _our_command(slug, course / "submitted", tmp / "ours")
+    one = tmp / f"one-{slug}-{variant}"
+    shutil.copytree(course / "submitted" / "s000", one / "s000")
+    nbgrader_one = [*nbgrader, "--student", "s000"]
+    ours_one = _our_command(slug, one, tmp / "ours-one")
+    ratios, extra_ratios = [], []
     for repeat in range(repeats):
         shutil.rmtree(course / "autograded", ignore_errors=True)
         theirs_wall, theirs_cpu = _run(nbgrader, course)
         ours_wall, ours_cpu = _run(ours, tmp, ok=(0, 1))  # 1: a finished batch with grader errors
+        theirs_first, _ = _run(nbgrader_one, course)
+        ours_first, _ = _run(ours_one, tmp, ok=(0, 1))
         ratios.append(theirs_wall / ours_wall)
+        theirs_extra, ours_extra = ((wall - first) / (count - 1) for wall, first in
+                                    ((theirs_wall, theirs_first), (ours_wall, ours_first)))
+        extra_ratios.append(theirs_extra / ours_extra)
         cpu = (f"({theirs_cpu / count:5.2f} CPU s)", f"({ours_cpu / count:5.2f} CPU s)",
                f", x{theirs_cpu / ours_cpu:.1f} (CPU)") if ours_cpu else ("", "", "")
         print(f"  {slug} {variant} #{repeat + 1}: nbgrader {theirs_wall / count:6.2f} s {cpu[0]}, "
               f"course grade --jobs 1 {ours_wall / count:6.2f} s {cpu[1]} per submission; "
               f"x{ratios[-1]:.1f} (wall){cpu[2]}; load average {load_average()}", flush=True)
+        print(f"    one submission alone: nbgrader {theirs_first:5.2f} s, course grade {ours_first:5.2f} s; "
+              f"each one after it: nbgrader {theirs_extra:5.2f} s, course grade {ours_extra:5.3f} s, "
+              f"x{extra_ratios[-1]:.1f}", flush=True)
     theirs, mine = nbgrader_scores(course, slug, count), our_scores(tmp / "ours", slug, count)
     print("  scores by kind (nbgrader's points are its visible checks', ours the hidden suite's): " + ", ".join(
         f"{kind} {t} and {m}" for kind, t, m in sorted(set(zip(kinds, theirs, mine)))))
-    return statistics.median(ratios)
+    return statistics.median(ratios), statistics.median(extra_ratios)
 
 
 def main() -> None:
@@ -180,9 +200,10 @@ def grade_all(args, summary: list[str]) -> None:
     for slug in args.assignments.split(","):
         with tempfile.TemporaryDirectory(prefix="nnf-bench-nbgrader-") as tmp:
             for variant in args.variants.split(","):
-                ratio = compare(slug, variant, Path(tmp), count=args.count, repeats=args.repeats)
+                ratio, extra_ratio = compare(slug, variant, Path(tmp), count=args.count, repeats=args.repeats)
                 summary.append(f"{slug} ({variant}): course grade --jobs 1 is x{ratio:.1f} nbgrader autograde "
-                               "(median wall ratio)")
+                               f"over {args.count} submissions, x{extra_ratio:.1f} per submission after the first "
+                               "(median wall ratios)")
 
 
 if __name__ == "__main__":

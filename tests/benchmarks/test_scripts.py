@@ -37,4 +37,6 @@ def test_vs_nbgrader_grades_the_same_submissions_with_both_tools():
     full = [score.split("/") for score in scores["complete"]]
     assert all(got == most and float(most) > 0 for got, most in full), out  # full marks from both tools
     assert all(score.startswith("0/") for score in scores["untouched"]), out
-    assert re.search(r"course grade --jobs 1 is x[\d.]+ nbgrader autograde", out), out
+    assert re.search(r"course grade --jobs 1 is x[\d.]+ nbgrader autograde over 2 submissions, "
+                     r"x[\d.]+ per submission after the first", out), out
+    assert re.search(r"one submission alone: nbgrader +[\d.]+ s, course grade +[\d.]+ s", out), out
