@@ -112,7 +112,7 @@ class Channel:
         slice_seconds = core_lending.LOOK_EVERY if core_lending.installed() else None
         if self.pidfd is None:
             slice_seconds = 0.05
-        with core_lending.waiting_on(self.process.pid) as wait:
+        with core_lending.Wait(self.process.pid) as wait:
             while (parts := self.reader.pop()) is None:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -9,7 +9,7 @@ core; it takes the core back as soon as the student uses the CPU again, or the c
 time limits do not change: every call still gets its full limit, so no grade depends on it.
 
     install(counter)                 # in a pool process: a multiprocessing.Value("i") of the batch
-    with waiting_on(pid) as wait:    # around one wait for a reply (a no-op when not installed)
+    with Wait(pid) as wait:          # around one wait for a reply (a no-op when not installed)
         wait.look()                  # now and then while no reply has come
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
 
 WAIT_BEFORE_LENDING = 0.25
 """Seconds a call waits before the student's CPU use is looked at (most calls take milliseconds)."""
@@ -71,13 +70,20 @@ def tree_cpu_seconds(pid: int) -> float | None:
 
 
 class Wait:
-    """One wait for a reply from the worker whose outermost process is ``pid``."""
+    """One wait for a reply from the worker whose outermost process is ``pid``; as a context,
+    whatever it lent is taken back when the wait ends, however it ends."""
 
-    def __init__(self, pid: int, now: float):
+    def __init__(self, pid: int, now: float | None = None):
         self.pid = pid
-        self.started = now
+        self.started = time.monotonic() if now is None else now
         self.lent = False
         self._last: tuple[float, float] | None = None  # (time, tree CPU seconds) of the last look
+
+    def __enter__(self) -> Wait:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.end()
 
     def look(self, now: float | None = None) -> None:
         """Lend or take back the core from what the student used since the last look."""
@@ -107,13 +113,3 @@ class Wait:
         with _lent_cores.get_lock():
             _lent_cores.value += 1 if lent else -1
         self.lent = lent
-
-
-@contextlib.contextmanager
-def waiting_on(pid: int) -> Iterator[Wait]:
-    """A wait on ``pid``'s reply; whatever it lent is taken back when it ends, however it ends."""
-    wait = Wait(pid, time.monotonic())
-    try:
-        yield wait
-    finally:
-        wait.end()

@@ -74,7 +74,7 @@ def _look_for(wait: core_lending.Wait, seconds: float) -> None:
 
 def test_a_wait_on_a_sleeping_student_lends_its_core_and_takes_it_back_at_the_end(process_tree, lent_cores):
     sleeper = process_tree("import time\ntime.sleep(30)\n")
-    with core_lending.waiting_on(sleeper.pid) as wait:
+    with core_lending.Wait(sleeper.pid) as wait:
         wait.look()
         assert lent_cores.value == 0  # not before WAIT_BEFORE_LENDING: most calls take milliseconds
         _look_for(wait, core_lending.WAIT_BEFORE_LENDING + 3 * core_lending.LOOK_EVERY)
@@ -85,14 +85,14 @@ def test_a_wait_on_a_sleeping_student_lends_its_core_and_takes_it_back_at_the_en
 def test_a_wait_on_a_computing_student_keeps_its_core(process_tree, lent_cores):
     worker = process_tree(PARENT_OF.format(child=SPIN.format(seconds=30)))
     time.sleep(0.5)
-    with core_lending.waiting_on(worker.pid) as wait:
+    with core_lending.Wait(worker.pid) as wait:
         _look_for(wait, 1.0)
         assert lent_cores.value == 0
 
 
 def test_without_a_counter_nothing_is_lent(process_tree):
     sleeper = process_tree("import time\ntime.sleep(30)\n")
-    with core_lending.waiting_on(sleeper.pid) as wait:
+    with core_lending.Wait(sleeper.pid) as wait:
         _look_for(wait, 0.6)
         assert not wait.lent
 
