@@ -173,19 +173,19 @@ def test_backward_dx(student, ref, rng, expect, case):
 def test_backward_dw(student, ref, rng, expect, case):
     """dw vs the reference"""
     (_, dw, _), (_, expected, _), (x, w, b, stride, pad, dout) = _backward(student, ref, rng, case)
-    variants = {"the kernel is flipped (a true convolution instead of the cross-correlation)":
-                expected[:, :, ::-1, ::-1]}
-    if expected.shape[0] == expected.shape[1]:
-        variants["transposed: the filter and channel axes are swapped (dw[c, f] instead of dw[f, c])"] = \
-            expected.swapaxes(0, 1)
 
-    def known():  # the loops only for a wrong answer
+    def variants():  # computed only for a wrong answer
+        known = {"the kernel is flipped (a true convolution instead of the cross-correlation)":
+                 expected[:, :, ::-1, ::-1]}
+        if expected.shape[0] == expected.shape[1]:
+            known["transposed: the filter and channel axes are swapped (dw[c, f] instead of dw[f, c])"] = \
+                expected.swapaxes(0, 1)
         if stride > 1:
-            variants["the stride is ignored in the backward: window (i, j) starts at (i stride, j stride)"] = \
+            known["the stride is ignored in the backward: window (i, j) starts at (i stride, j stride)"] = \
                 _backward_loops(dout, x, w, stride, pad, backward_stride=1)[1]
-        return variants
+        return known
 
-    _check(expect, dw, expected, name="dw", kind="gradients", variants=known,
+    _check(expect, dw, expected, name="dw", kind="gradients", variants=variants,
            shape_hint=" (dw has the shape of w, (F, C, HH, WW))")
 
 
