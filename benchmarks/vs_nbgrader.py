@@ -142,9 +142,10 @@ def _our_command(slug: str, submissions: Path, out: Path) -> list:
             "--config", ROOT / "course.toml"]
 
 
-def compare(slug: str, variant: str, tmp: Path, *, count: int, repeats: int) -> tuple[float, float]:
+def compare(slug: str, variant: str, tmp: Path, *, count: int, repeats: int) -> tuple[float, float | None]:
     """(median ratio of whole commands over ``count`` submissions, median ratio of the cost of
-    each submission after the first: start-up, which both commands pay once, taken out)."""
+    each submission after the first: start-up, which both commands pay once, taken out; None
+    when no repetition could measure it)."""
     course, kinds = prepare(slug, variant, tmp, count)
     nbgrader = [BIN / "nbgrader", "autograde", slug, "--force"]
     ours = _our_command(slug, course / "submitted", tmp / "ours")
@@ -162,19 +163,26 @@ def compare(slug: str, variant: str, tmp: Path, *, count: int, repeats: int) -> 
         ratios.append(theirs_wall / ours_wall)
         theirs_extra, ours_extra = ((wall - first) / (count - 1) for wall, first in
                                     ((theirs_wall, theirs_first), (ours_wall, ours_first)))
-        extra_ratios.append(theirs_extra / ours_extra)
+        # With few submissions on a busy machine one alone can take longer than all of them:
+        # then this repetition measured noise, not a cost, and gives no ratio.
+        measured = theirs_extra > 0 and ours_extra > 0
+        if measured:
+            extra_ratios.append(theirs_extra / ours_extra)
         cpu = (f"({theirs_cpu / count:5.2f} CPU s)", f"({ours_cpu / count:5.2f} CPU s)",
                f", x{theirs_cpu / ours_cpu:.1f} (CPU)") if ours_cpu else ("", "", "")
         print(f"  {slug} {variant} #{repeat + 1}: nbgrader {theirs_wall / count:6.2f} s {cpu[0]}, "
               f"course grade --jobs 1 {ours_wall / count:6.2f} s {cpu[1]} per submission; "
               f"x{ratios[-1]:.1f} (wall){cpu[2]}; load average {load_average()}", flush=True)
-        print(f"    one submission alone: nbgrader {theirs_first:5.2f} s, course grade {ours_first:5.2f} s; "
-              f"each one after it: nbgrader {theirs_extra:5.2f} s, course grade {ours_extra:5.3f} s, "
-              f"x{extra_ratios[-1]:.1f}", flush=True)
+        after = (f"each one after it: nbgrader {theirs_extra:5.2f} s, course grade {ours_extra:5.3f} s, "
+                 f"x{extra_ratios[-1]:.1f}" if measured else
+                 "each one after it: not measurable in this repetition (one submission alone took at least as "
+                 "long as all of them: the machine's noise exceeds the cost; use a larger --count)")
+        print(f"    one submission alone: nbgrader {theirs_first:5.2f} s, course grade {ours_first:5.2f} s; {after}",
+              flush=True)
     theirs, mine = nbgrader_scores(course, slug, count), our_scores(tmp / "ours", slug, count)
     print("  scores by kind (nbgrader's points are its visible checks', ours the hidden suite's): " + ", ".join(
         f"{kind} {t} and {m}" for kind, t, m in sorted(set(zip(kinds, theirs, mine)))))
-    return statistics.median(ratios), statistics.median(extra_ratios)
+    return statistics.median(ratios), statistics.median(extra_ratios) if extra_ratios else None
 
 
 def main() -> None:
@@ -201,9 +209,10 @@ def grade_all(args, summary: list[str]) -> None:
         with tempfile.TemporaryDirectory(prefix="nnf-bench-nbgrader-") as tmp:
             for variant in args.variants.split(","):
                 ratio, extra_ratio = compare(slug, variant, Path(tmp), count=args.count, repeats=args.repeats)
+                after = (f"x{extra_ratio:.1f} per submission after the first" if extra_ratio is not None else
+                         "per submission after the first: not measurable at this --count")
                 summary.append(f"{slug} ({variant}): course grade --jobs 1 is x{ratio:.1f} nbgrader autograde "
-                               f"over {args.count} submissions, x{extra_ratio:.1f} per submission after the first "
-                               "(median wall ratios)")
+                               f"over {args.count} submissions, {after} (median wall ratios)")
 
 
 if __name__ == "__main__":

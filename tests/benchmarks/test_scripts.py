@@ -37,6 +37,10 @@ def test_vs_nbgrader_grades_the_same_submissions_with_both_tools():
     full = [score.split("/") for score in scores["complete"]]
     assert all(got == most and float(most) > 0 for got, most in full), out  # full marks from both tools
     assert all(score.startswith("0/") for score in scores["untouched"]), out
+    # Two submissions on a busy machine may not separate start-up from each one's cost: the
+    # script must then say so, never print a negative time or ratio.
     assert re.search(r"course grade --jobs 1 is x[\d.]+ nbgrader autograde over 2 submissions, "
-                     r"x[\d.]+ per submission after the first", out), out
+                     r"(x[\d.]+ per submission after the first|per submission after the first: not measurable)",
+                     out), out
+    assert not re.search(r"x-|after it: .*-[\d.]+ s", out), out
     assert re.search(r"one submission alone: nbgrader +[\d.]+ s, course grade +[\d.]+ s", out), out
